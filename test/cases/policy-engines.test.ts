@@ -197,7 +197,10 @@ describe("case 27: YAML 1.1 scalars", () => {
       "clockSkew: 30",
       `clockSkew: 30\n  multipleAudiences: ${value}`,
     );
-    expectCompileError(yamlSet("orders", "  ingress: []\n", trust), /expected `?true`? or `?false`?/);
+    expectCompileError(
+      yamlSet("orders", "  ingress: []\n", trust),
+      /expected `?true`? or `?false`?/,
+    );
   });
 });
 

@@ -156,4 +156,12 @@ export type Expr =
   | { readonly kind: "Has"; readonly claim: readonly string[]; readonly span: Span };
 
 /** Any node type, for generic walks. */
-export type Node = PolicyFile | TrustBlock | ServiceDecl | NamedPort | Rule | Peer | PortSpec | Expr;
+export type Node =
+  | PolicyFile
+  | TrustBlock
+  | ServiceDecl
+  | NamedPort
+  | Rule
+  | Peer
+  | PortSpec
+  | Expr;

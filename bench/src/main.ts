@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { ratioChart } from "./chart.ts";
+import { measureBigCompile, measureParsing } from "./compile-bench.ts";
+import { DisagreementError } from "./harness.ts";
+import { describeMachine } from "./machine.ts";
+import { generateMesh } from "./mesh.ts";
+import type { CompileResult, ResultRow, RunResults } from "./results.ts";
+import { type RunSettings, runSize } from "./scenarios.ts";
+import { resultTables } from "./table.ts";
+import { createSigningKey } from "./tokens.ts";
+
+/**
+ * The benchmark's entry point (`pnpm bench`). Environment: `BENCH_SIZES` (comma-separated
+ * service counts, default `10,150,1000,10000`; 150 services make about 1 000 rules) and
+ * `BENCH_QUICK=1` (fewer, shorter rounds, for trying changes; not for reporting).
+ */
+async function main(): Promise<void> {
+  const log = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  const quick = process.env.BENCH_QUICK === "1";
+  const sizes = (process.env.BENCH_SIZES ?? "10,150,1000,10000")
+    .split(",")
+    .map((item) => Number(item.trim()));
+  const settings: RunSettings = {
+    rounds: quick ? 3 : 9,
+    warmupRounds: quick ? 1 : 2,
+    roundMs: quick ? 15 : 40,
+    freshPerRound: quick ? 100 : 250,
+    agreementMs: quick ? 3_000 : 15_000,
+    log,
+  };
+  if ((globalThis as { gc?: unknown }).gc === undefined) {
+    log("warning: run with --expose-gc (as `pnpm bench` does) for stable memory figures");
+  }
+
+  const machine = describeMachine();
+  const startedAt = new Date().toISOString();
+  const began = performance.now();
+  log(
+    `# palisade bench: ${machine.cpus} × ${machine.cpuModel}, node ${machine.node}, ` +
+      `cedar-wasm ${machine.cedar}, casbin ${machine.casbin}, jose ${machine.jose}`,
+  );
+
+  const key = createSigningKey("bench-es256");
+  const rows: ResultRow[] = [];
+  const compiles: CompileResult[] = [];
+  for (const services of sizes) {
+    const result = await runSize(services, key, settings);
+    rows.push(...result.rows);
+    compiles.push(result.compile);
+  }
+
+  const largest = Math.max(...sizes);
+  log(`\n## front ends and compiler`);
+  const parse = measureParsing(generateMesh(largest, largest), quick ? 1 : 3);
+  for (const item of parse) {
+    log(
+      `parse ${item.form}: ${item.megabytesPerSecond.toFixed(1)} MB/s (${item.ms.toFixed(0)} ms)`,
+    );
+  }
+  const big = measureBigCompile(10_000, 5, quick ? 1 : 3);
+  log(
+    `compile ${big.label}: ${big.ms.toFixed(0)} ms, heap after ${(big.heapAfterBytes / 1e6).toFixed(0)} MB, ` +
+      `retained ${(big.retainedBytes / 1e6).toFixed(0)} MB, fits in 200 MB: ${big.fitsIn200MB}`,
+  );
+  compiles.push(big);
+
+  const results: RunResults = {
+    machine,
+    startedAt,
+    durationSeconds: (performance.now() - began) / 1000,
+    rows,
+    parse,
+    compile: compiles,
+  };
+  const tables = resultTables(results);
+  log(`\n${tables}`);
+  const folder = new URL("../results/", import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(new URL("latest.json", folder), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL("latest.md", folder), tables);
+  const subtitle =
+    `${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ` +
+    `cedar-wasm ${machine.cedar}, casbin ${machine.casbin}, jose ${machine.jose}; ${startedAt}`;
+  writeFileSync(new URL("ratios.svg", folder), ratioChart(rows, subtitle));
+  log("written: results/latest.json, results/latest.md, results/ratios.svg");
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DisagreementError) {
+    process.stderr.write(`\nbench aborted: ${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exitCode = 1;
+});
