@@ -15,5 +15,7 @@ const bundle = await build({
   logLevel: "warning",
 });
 const code = bundle.outputFiles[0].text;
-const diagrams = await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+const diagrams = await import(
+  `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`
+);
 writeFileSync(new URL("./diagrams.html", import.meta.url), diagrams.syntaxDiagramsHtml());

@@ -52,8 +52,8 @@ export interface CompileResult {
   readonly heapAfterBytes: number;
   /** Heap still held by the IR after a full collection. */
   readonly retainedBytes: number;
-  /** Whether a child process compiled the same set with the old space capped at 200 MB. */
-  readonly fitsIn200MB: boolean | null;
+  /** The smallest old-space cap (MB) under which a child process compiled the same set. */
+  readonly smallestHeapMB: number | null;
 }
 
 /** Everything one run measured. */

@@ -37,11 +37,11 @@ export function resultTables(results: RunResults): string {
   if (results.compile.length > 0) {
     lines.push(
       "",
-      "| compile | services | rules | DSL | time | heap after | retained | fits in 200 MB |",
+      "| compile | services | rules | DSL | CPU time | heap after | retained | least heap cap |",
       "|---|--:|--:|--:|--:|--:|--:|---|",
     );
     for (const compile of results.compile) {
-      const fits = compile.fitsIn200MB === null ? "" : compile.fitsIn200MB ? "yes" : "no";
+      const fits = compile.smallestHeapMB === null ? "" : `${compile.smallestHeapMB} MB`;
       lines.push(
         `| ${compile.label} (${compile.generator}) | ${compile.services} | ${compile.rules} | ` +
           `${mb(compile.bytes)} | ${compile.ms.toFixed(0)} ms | ${mbOrBlank(compile.heapAfterBytes)} | ` +

@@ -426,7 +426,7 @@ export function policy(options: PolicyOptions = {}): fc.Arbitrary<GeneratedPolic
 }
 
 /** The DSL text of a generated policy, as counterexamples show it. */
-export function showPolicy(generated: GeneratedPolicy): string {
+function showPolicy(generated: GeneratedPolicy): string {
   const file: PolicyFile = {
     kind: "PolicyFile",
     file: "generated.policy",

@@ -8,7 +8,12 @@ import { SERVICE_ID_PATTERN } from "@palisade/syntax";
 import fc from "fast-check";
 import { expect } from "vitest";
 import { type ConnectionQuery, policyWithQueries, QUERY_SERVICES } from "./arbitraries.ts";
-import { compilePolicy, decisionSummary, type EngineFactory } from "./harness.ts";
+import {
+  compilePolicy,
+  decisionSummary,
+  type EngineFactory,
+  type EngineRequest,
+} from "./harness.ts";
 import { referenceConnection, referenceEgress, referenceIngress } from "./reference.ts";
 import { garbageAuthorization } from "./token-properties.ts";
 
@@ -110,11 +115,13 @@ function decideInput(queries: readonly ConnectionQuery[]): fc.Arbitrary<unknown>
 /** The question `input` states when it is a well-formed layer-4 question; otherwise null. */
 export function strictNetworkQuestion(
   input: unknown,
+  extraFields: "refused" | "ignored" = "refused",
 ): { type: (typeof NETWORK_TYPES)[number]; query: ConnectionQuery } | null {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return null;
   const fields = input as Record<string, unknown>;
   const allowed = new Set(["type", "source", "destination", "port", "protocol"]);
-  if (Object.keys(fields).some((key) => !allowed.has(key))) return null;
+  const extra = Object.keys(fields).some((key) => !allowed.has(key));
+  if (extra && extraFields === "refused") return null;
   const type = NETWORK_TYPES.find((known) => known === fields.type);
   const { source, destination, port, protocol } = fields;
   if (type === undefined || typeof source !== "string" || typeof destination !== "string") {
@@ -139,13 +146,19 @@ function expectWellFormedDecision(decision: Decision): void {
 }
 
 /**
- * Checks one `decide` answer against the strict reading of its input: an allow must come from a
+ * Checks one answer against the strict reading of its input: an allow must come from a
  * well-formed layer-4 question the reference allows too; and a well-formed question naming
- * proper service ids must get exactly the reference's decision.
+ * proper service ids must get exactly the reference's decision. `decide` refuses unknown
+ * fields; the typed methods may ignore them.
  */
-export function expectFailClosed(ir: Ir, input: unknown, decision: Decision): void {
+export function expectFailClosed(
+  ir: Ir,
+  input: unknown,
+  decision: Decision,
+  extraFields: "refused" | "ignored" = "refused",
+): void {
   expectWellFormedDecision(decision);
-  const question = strictNetworkQuestion(input);
+  const question = strictNetworkQuestion(input, extraFields);
   if (decision.decision === "allow") {
     expect(question, "only a well-formed layer-4 question may be allowed").not.toBeNull();
   }
@@ -175,6 +188,39 @@ export function decideFailsClosed(makeEngine: EngineFactory) {
     for (const input of inputs) {
       const decision = await engine.decide(input);
       expectFailClosed(ir, input, decision);
+    }
+  });
+}
+
+/**
+ * 7. The same inputs handed straight to `connection`, `ingress`, `egress` and `request` (as a
+ * caller that skips type checks could): never a throw, and an allow only for a well-formed
+ * layer-4 question the reference allows. A request never carries a valid token here.
+ */
+export function directCallsFailClosed(makeEngine: EngineFactory) {
+  const scenario = policyWithQueries().chain(({ policy, queries }) =>
+    fc.record({
+      policy: fc.constant(policy),
+      inputs: fc.array(decideInput(queries), { minLength: 1, maxLength: 10 }),
+    }),
+  );
+  return fc.asyncProperty(scenario, async ({ policy, inputs }) => {
+    const ir = compilePolicy(policy);
+    const engine = makeEngine(ir);
+    for (const input of inputs) {
+      const fields =
+        typeof input === "object" && input !== null && !Array.isArray(input)
+          ? (input as Record<string, unknown>)
+          : null;
+      for (const type of NETWORK_TYPES) {
+        const asked = engine[type](input as ConnectionQuery);
+        // A typed call has no `type` member, and nothing says it refuses members it never reads.
+        const stated = fields ? { ...fields, type } : input;
+        expectFailClosed(ir, stated, asked, "ignored");
+      }
+      const requested = await engine.request(input as EngineRequest);
+      expectWellFormedDecision(requested);
+      expect({ input, decision: requested.decision }).toEqual({ input, decision: "deny" });
     }
   });
 }

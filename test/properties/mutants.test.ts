@@ -10,6 +10,7 @@ import {
   conditionalAllowsActAsDenies,
   conditionalAllowsGrantWithoutToken,
   connectionIgnoresEgress,
+  exceptActsAsDeny,
   ignoresDenyRules,
   skipsAudienceCheck,
   skipsScopeCheck,
@@ -80,6 +81,11 @@ const CASES: readonly [string, EngineFactory, readonly [string, PropertyFor][]][
       // Conditions need trust settings, so only policies with them can show this fault.
       ["4. monotonicity (network)", (mutant) => networkIsMonotonic(mutant, { trust: "always" })],
     ],
+  ],
+  [
+    "reads `any except X` in an allow as a deny of X",
+    exceptActsAsDeny,
+    [["3. differential (network)", networkMatchesReference]],
   ],
   [
     "lets conditional allows grant without a token",

@@ -18,6 +18,7 @@ import {
   condition,
   type GeneratedPolicy,
   interestingPorts,
+  layout,
   type PolicyOptions,
   policyWithQueries,
   QUERY_SERVICES,
@@ -32,6 +33,7 @@ import {
   decisionSummary,
   type EngineFactory,
   type EngineUnderTest,
+  sourcesOf,
 } from "./harness.ts";
 import { printDsl } from "./print-dsl.ts";
 import {
@@ -176,8 +178,11 @@ const REFERENCE = {
  * rule id), and with the reference on the test's own expansion of the policy (decision, reason).
  */
 export function networkMatchesReference(makeEngine: EngineFactory) {
-  return fc.property(policyWithQueries(), ({ policy, queries }) => {
-    const ir = compilePolicy(policy);
+  const scenario = policyWithQueries().chain((generated) =>
+    layout(generated.policy.services.length).map((split) => ({ ...generated, split })),
+  );
+  return fc.property(scenario, ({ policy, queries, split }) => {
+    const ir = compileSources(sourcesOf(policy, split));
     const expanded = expandPolicy(policy);
     const engine = makeEngine(ir);
     for (const query of queries) {

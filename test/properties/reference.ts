@@ -12,8 +12,8 @@
  *   claim, a claim of another type than the literal, or no token at all, as at layer 4); `and`,
  *   `or` and `not` combine them as in three-valued logic;
  * - an applying deny rule matches unless its condition is false; an applying allow rule grants
- *   only when its condition is true; any matching deny decides (the first one in the IR's
- *   order is named); otherwise the first granting allow decides; otherwise nothing matched;
+ *   only when its condition is true; any matching deny decides (the first one written is
+ *   named); otherwise the first granting allow decides; otherwise nothing matched;
  * - a request is decided at the destination for the token's `sub`: the token must be valid
  *   (judged by the caller, see `TokenOutcome`), a named source or transport identity must be
  *   `sub`, the ingress side must grant, the action must be in the token's scope, and among the
@@ -153,7 +153,27 @@ export interface SideQuestion {
   readonly protocol: Protocol;
 }
 
-/** The rules of one side that apply to the question and match (deny) or grant (allow). */
+/**
+ * Orders rules as they were written: by file, line and column, then by id. When several rules
+ * match, the first written is the one a decision names. (The brief leaves this open; it is the
+ * choice the engine documents, and it keeps the named rule independent of the IR's order.)
+ */
+export function byWrittenOrder(a: Rule, b: Rule): number {
+  const keyA = [a.span.file, a.span.line, a.span.column, a.id] as const;
+  const keyB = [b.span.file, b.span.line, b.span.column, b.id] as const;
+  for (let at = 0; at < keyA.length; at++) {
+    const left = keyA[at] ?? "";
+    const right = keyB[at] ?? "";
+    if (left < right) return -1;
+    if (left > right) return 1;
+  }
+  return 0;
+}
+
+/**
+ * The rules of one side that apply to the question and match (deny) or grant (allow), each
+ * list in written order.
+ */
 export function matchingRules(ir: Ir, question: SideQuestion, claims: Claims) {
   const denies: Rule[] = [];
   const grants: Rule[] = [];
@@ -163,7 +183,7 @@ export function matchingRules(ir: Ir, question: SideQuestion, claims: Claims) {
     if (rule.effect === "deny" && denyMatches(rule, claims)) denies.push(rule);
     if (rule.effect === "allow" && allowGrants(rule, claims)) grants.push(rule);
   }
-  return { denies, grants };
+  return { denies: denies.sort(byWrittenOrder), grants: grants.sort(byWrittenOrder) };
 }
 
 /** One side's decision at layer 4 (no token). */

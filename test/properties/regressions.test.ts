@@ -13,7 +13,7 @@ trust {
 }
 `;
 
-/** `orders` admits `billing` on 8443 through `rules`, for a token whose only extra claim is a tenant. */
+/** `orders` admits `billing` on 8443 through `rules`; the token carries `tenant` and no `org`. */
 async function decide(rules: string) {
   const text = `${TRUST}\nservice orders {\n  ingress {\n${rules}\n  }\n}\n`;
   const engine = realEngine(compileSources([{ file: "regression.policy", text }]));

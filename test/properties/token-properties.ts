@@ -117,7 +117,7 @@ export function tokenMutationsDeny(makeEngine: EngineFactory) {
     fc.record({
       choice: fc.constant(choice),
       request: openRequest(choice),
-      mutation: tokenMutation(OPEN_SERVICE),
+      mutation: tokenMutation(OPEN_SERVICE, choice.algorithms),
     }),
   );
   return fc.asyncProperty(scenario, async ({ choice, request, mutation }) => {

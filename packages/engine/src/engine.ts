@@ -16,7 +16,13 @@ import {
   type RequestQuery,
   readDecideInput,
 } from "./query.ts";
-import { type DecisionSink, emitRecord, type RecordedInput, recordConnection } from "./record.ts";
+import {
+  type DecisionSink,
+  emitRecord,
+  type RecordedInput,
+  recordConnection,
+  recordRequest,
+} from "./record.ts";
 import { decideRequest } from "./request.ts";
 import { type Explanation, type Trace, traceCheck } from "./trace.ts";
 
@@ -161,7 +167,10 @@ export function createEngine(ir: unknown, options: EngineOptions = {}): Engine {
     const current = state;
     try {
       const outcome = await decideRequest(current, query, guardedService, trace);
-      record(current, outcome.input, outcome.subject, outcome.decision);
+      if (sink !== undefined) {
+        const input = outcome.request === null ? null : recordRequest(outcome.request);
+        record(current, input, outcome.subject, outcome.decision);
+      }
       return outcome.decision;
     } catch (error) {
       const decision = current.unavailable ?? failed(error);

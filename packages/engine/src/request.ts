@@ -3,7 +3,6 @@ import { parseAuthorization, type Verifier, type VerifyResult } from "@palisade/
 import { deny, NO_MATCH, quote } from "./decisions.ts";
 import { describe, type EngineState } from "./engine-state.ts";
 import { type CheckedRequest, checkRequest } from "./query.ts";
-import { type RecordedInput, recordRequest } from "./record.ts";
 import { considerRules, requestVerdict } from "./reference.ts";
 import { decideRequestRules } from "./request-rules.ts";
 import { findVerdict, INGRESS, type Segment, serviceNamed } from "./rule-index.ts";
@@ -12,7 +11,8 @@ import { type Trace, traceCheck } from "./trace.ts";
 /** A request decision with what its record needs. */
 export interface RequestOutcome {
   readonly decision: Decision;
-  readonly input: RecordedInput | null;
+  /** The checked query, or null when it was malformed. */
+  readonly request: CheckedRequest | null;
   /** The verified token's `sub`, once a token has been verified. */
   readonly subject: string | null;
 }
@@ -42,10 +42,9 @@ export async function decideRequest(
   } catch (error) {
     checked = { ok: false, message: `the query cannot be read: ${quote(describe(error))}` };
   }
-  const input = checked.ok ? recordRequest(checked.value) : null;
   const outcome = (decision: Decision, subject: string | null = null): RequestOutcome => ({
     decision,
-    input,
+    request: checked.ok ? checked.value : null,
     subject,
   });
 
@@ -53,7 +52,7 @@ export async function decideRequest(
     traceCheck(trace, "policy", false, state.unavailable.message, "policy-unavailable");
     return outcome(state.unavailable);
   }
-  traceCheck(trace, "policy", true, `policy \`${state.hash}\` is loaded`);
+  if (trace !== null) traceCheck(trace, "policy", true, `policy \`${state.hash}\` is loaded`);
   if (guardedService !== null && serviceNamed(state.index, guardedService) === undefined) {
     const message = `${quote(guardedService)} is not a service of the loaded policy`;
     traceCheck(trace, "service", false, message, "unknown-service");
@@ -85,14 +84,18 @@ export async function decideRequest(
     return outcome(deny(verified.code, verified.message));
   }
   const { sub, scopes, claims } = verified;
-  traceCheck(trace, "token", true, `the token is valid for ${quote(request.destination)}`);
+  if (trace !== null) {
+    traceCheck(trace, "token", true, `the token is valid for ${quote(request.destination)}`);
+  }
 
   const mismatch = sourceMismatch(request, sub);
   if (mismatch !== null) {
     traceCheck(trace, "source", false, mismatch, "source-mismatch");
     return outcome(deny("source-mismatch", mismatch), sub);
   }
-  traceCheck(trace, "source", true, `the caller is the token's subject ${quote(sub)}`);
+  if (trace !== null) {
+    traceCheck(trace, "source", true, `the caller is the token's subject ${quote(sub)}`);
+  }
 
   const service = serviceNamed(state.index, request.destination);
   if (service === undefined) {

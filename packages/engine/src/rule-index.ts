@@ -340,6 +340,16 @@ class IndexBuilder {
       return new Set(peers.kind === "any" ? peers.except : []);
     });
     const block = new SideBlock();
+    const runsBySet = new Map<string, number>();
+    const tableFor = (applicable: readonly IndexedRule[]): number => {
+      const key = applicable.map((entry) => entry.rank).join(",");
+      let table = runsBySet.get(key);
+      if (table === undefined) {
+        table = block.table(this.portRuns(owner, side, applicable));
+        runsBySet.set(key, table);
+      }
+      return table;
+    };
     const pairs: number[] = [];
     for (const peer of [...named.keys()].sort((a, b) => a - b)) {
       const peerName = this.names[peer] as string;
@@ -347,9 +357,9 @@ class IndexBuilder {
         anyRules.filter((_, at) => !excepted[at]?.has(peerName)),
       );
       applicable.sort(byRank);
-      pairs.push(peer, block.table(this.portRuns(owner, side, applicable)));
+      pairs.push(peer, tableFor(applicable));
     }
-    const others = block.table(this.portRuns(owner, side, anyRules));
+    const others = tableFor(anyRules);
     return block.assemble(pairs, others);
   }
 

@@ -120,11 +120,22 @@ function condition(expr: Expr, context: number): string {
   return strength < context ? `(${text})` : text;
 }
 
+/** True for `any except …` without ports, which swallows any peer written after it. */
+function endsPeerList(written: Peer): boolean {
+  return written.kind === "AnyPeer" && written.except.length > 0 && written.ports === null;
+}
+
 function rule(written: Rule): string {
+  // `any except a, b` reads every following name as one more exception, so such a peer is
+  // written last. Peer order carries no meaning; a tree from the DSL has it last already.
+  const peers = [
+    ...written.peers.filter((candidate) => !endsPeerList(candidate)),
+    ...written.peers.filter(endsPeerList),
+  ];
   const parts = [
     written.effect,
     written.direction === "ingress" ? "from" : "to",
-    written.peers.map(peer).join(", "),
+    peers.map(peer).join(", "),
   ];
   if (written.ports !== null) parts.push(portClause(written.ports));
   if (written.protocols !== null && written.protocols.length > 0) {

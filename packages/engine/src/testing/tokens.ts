@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { CompactSign, exportJWK, generateKeyPair, type JWK } from "jose";
 import { ISSUER } from "./policy-fixtures.ts";
 
 /** The frozen clock of the shared cases, in seconds. */
@@ -40,13 +40,18 @@ export function baselineClaims(): Record<string, unknown> {
   };
 }
 
-/** Signs `claims` with `key`; `header` adds to or overrides the protected header. */
+/**
+ * Signs `claims` exactly as given (members set to undefined are left out) with `key`; `header`
+ * adds to or overrides the protected header. Signs the JSON bytes directly, so tests can mint
+ * tokens a careful issuer never would (no `exp`, claims nested thousands deep).
+ */
 export async function signToken(
   key: TestKey,
   claims: Record<string, unknown>,
   header: Record<string, unknown> = {},
 ): Promise<string> {
-  return new SignJWT(claims)
+  const payload = new TextEncoder().encode(JSON.stringify(claims));
+  return new CompactSign(payload)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT", ...header })
     .sign(key.privateKey);
 }

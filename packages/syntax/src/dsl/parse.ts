@@ -7,7 +7,7 @@
  * and syntax trees of one slice are garbage by the time the next is read, which keeps memory
  * flat on large files, and a file that is not text is given up on after its first slice.
  */
-import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken, TokenType } from "chevrotain";
 import type { Expr, PolicyFile } from "../ast.ts";
 import { type Diagnostic, LineIndex, sortDiagnostics } from "../diagnostic.ts";
 import { LIMITS } from "../limits.ts";
@@ -130,10 +130,23 @@ function tokenIndexFrom(tokens: readonly IToken[], offset: number): number {
   return low;
 }
 
+const SERVICE = keyword("service");
+const TRUST = keyword("trust");
+
+/** Tokens that start a rule or a block: after an error, the parser is back on track there. */
+const RESTART_TOKENS: ReadonlySet<TokenType> = new Set([
+  keyword("allow"),
+  keyword("deny"),
+  keyword("service"),
+  keyword("trust"),
+  keyword("ingress"),
+  keyword("egress"),
+]);
+
 /**
- * The parser errors worth reporting: after recovering from one error the parser often fails
- * again at the very next token (or twice at the same one); such follow-ups are dropped so each
- * fault is reported once.
+ * The parser errors worth reporting. Once the parser has stumbled, it often stumbles again
+ * before it is back on track (at the next rule or block), over the same fault; only the first
+ * error of each such stretch is kept, so each fault is reported once.
  */
 function firstOfEachCascade(
   run: readonly IToken[],
@@ -148,10 +161,14 @@ function firstOfEachCascade(
   located.sort((a, b) => a.index - b.index);
 
   const kept: IRecognitionException[] = [];
-  let previous = Number.NEGATIVE_INFINITY;
+  let quietUntil = -1;
   for (const { error, index } of located) {
-    if (index > previous + 1) kept.push(error);
-    previous = index;
+    if (index < quietUntil) continue;
+    kept.push(error);
+    quietUntil = index + 1;
+    while (quietUntil < run.length && !RESTART_TOKENS.has((run[quietUntil] as IToken).tokenType)) {
+      quietUntil++;
+    }
   }
   return kept;
 }
@@ -190,7 +207,7 @@ class SyntaxPass {
   }
 
   run(): void {
-    messages.startPass();
+    messages.startPass(this.entry);
     let lexingErrors = 0;
     let afterBadCharacters = false;
     for (let from = 0; from < this.text.length && !this.stopped; ) {
@@ -269,7 +286,7 @@ class SyntaxPass {
         if (this.braceDepth === 0 && index + 1 >= RUN_TOKENS) end = index + 1;
       } else if (this.braceDepth === 0 && index >= STRAY_RUN_TOKENS) {
         // Stray tokens: cut before the next block, or anywhere if none is in sight.
-        const startsBlock = type === keyword("service") || type === keyword("trust");
+        const startsBlock = type === SERVICE || type === TRUST;
         if (startsBlock || index >= 2 * STRAY_RUN_TOKENS) end = index;
       }
       if (end < 0) continue;

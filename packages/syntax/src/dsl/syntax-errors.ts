@@ -117,6 +117,7 @@ function joinAlternatives(items: readonly string[]): string {
 export class SyntaxMessages implements IParserErrorMessageProvider {
   private readonly expectedByMessage = new Map<string, readonly TokenType[]>();
   private errorsThisPass = 0;
+  private entry: "policyFile" | "condition" = "policyFile";
 
   /**
    * @param budget errors one pass may produce; the next one throws `TooManySyntaxErrors`, which
@@ -129,8 +130,9 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     return this.expectedByMessage.get(message) ?? [];
   }
 
-  /** Starts counting errors afresh, for a new file. */
-  startPass(): void {
+  /** Starts counting errors afresh, for a new text parsed from the given entry rule. */
+  startPass(entry: "policyFile" | "condition"): void {
+    this.entry = entry;
     this.errorsThisPass = 0;
     this.expectedByMessage.clear();
   }
@@ -155,14 +157,19 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     actual: IToken;
     ruleName: string;
   }): string {
+    // At the top of a file, the end is expected only because nothing else could come there.
+    if (options.expected === EOF) return this.atEnd(options.actual);
     const also =
       options.expected === RBrace ? (ALSO_BEFORE_CLOSING_BRACE[options.ruleName] ?? []) : [];
     return this.remember([...also, options.expected], options.actual, options.ruleName);
   }
 
-  buildNotAllInputParsedMessage(options: { firstRedundant: IToken; ruleName: string }): string {
-    const expected = options.ruleName === "policyFile" ? TOP_LEVEL : [EOF];
-    return this.remember(expected, options.firstRedundant, options.ruleName);
+  buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
+    return this.atEnd(options.firstRedundant);
+  }
+
+  private atEnd(found: IToken): string {
+    return this.remember(this.entry === "policyFile" ? TOP_LEVEL : [EOF], found, this.entry);
   }
 
   buildNoViableAltMessage(options: {

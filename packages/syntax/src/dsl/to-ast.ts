@@ -31,8 +31,8 @@ import {
   ClaimPath,
   DotDot,
   Equals,
-  type Keyword,
   KEYWORDS,
+  type Keyword,
   keyword,
   LParen,
   NotEquals,
@@ -245,27 +245,38 @@ export class AstBuilder {
 
   // Values.
 
+  /** The text of a string token with its escapes decoded; an unknown one is reported once. */
   private stringValue(token: IToken): string {
     const unterminated = token.tokenType === UnterminatedString;
     const body = token.image.slice(1, unterminated ? undefined : -1);
     if (!body.includes("\\")) return body;
 
+    const parts: string[] = [];
     let reported = false;
-    return body.replace(/\\([^\n\r]?)/g, (whole, escaped: string, at: number) => {
+    let from = 0;
+    for (let at = body.indexOf("\\"); at !== -1; at = body.indexOf("\\", from)) {
+      parts.push(body.slice(from, at));
+      const escaped = body.charAt(at + 1);
+      from = at + 2;
       const replacement = ESCAPES[escaped];
-      if (replacement !== undefined) return replacement;
+      if (replacement !== undefined) {
+        parts.push(replacement);
+        continue;
+      }
+      parts.push(escaped);
       // One report per string is enough; a long run of bad escapes would flood the list.
-      if (escaped === "" || reported) return escaped;
+      if (reported || escaped === "") continue;
       reported = true;
       const start = token.startOffset + 1 + at;
       this.error(
         "parse/invalid-escape",
-        `unknown escape \`${whole}\` in a string`,
-        this.span(start, start + whole.length),
+        `unknown escape \`\\${escaped}\` in a string`,
+        this.span(start, start + 2),
         'the escapes are `\\"`, `\\\\`, `\\n`, `\\r` and `\\t`',
       );
-      return escaped;
-    });
+    }
+    parts.push(body.slice(from));
+    return parts.join("");
   }
 
   /** A port number, or null (reported) when the text is not one. */
