@@ -288,7 +288,8 @@ export function rule(
           peers: fc.tuple(...servicePeers, ...anyPeer),
           ports: placement === "rule" ? portList(ruleNames) : fc.constant(null),
           protocols,
-          scopes: direction === "ingress" ? scopes : fc.constant(null),
+          // Scopes belong to ingress allows: a deny with scopes is a compile error.
+          scopes: direction === "ingress" && effect === "allow" ? scopes : fc.constant(null),
           when,
         })
         .map(

@@ -23,6 +23,6 @@ describe("8. the front ends", () => {
   });
 
   it("read the DSL and YAML printings of a policy as the same tree and the same IR", () => {
-    fc.assert(dslAndYamlAgree(), { numRuns: runs(300) });
+    fc.assert(dslAndYamlAgree(), { numRuns: runs(200) });
   });
 });

@@ -50,6 +50,7 @@ import {
 
 /** The three layer-4 questions an engine answers. */
 export const NETWORK_KINDS = ["connection", "ingress", "egress"] as const;
+/** One of the three layer-4 questions. */
 export type NetworkKind = (typeof NETWORK_KINDS)[number];
 
 function ask(engine: EngineUnderTest, kind: NetworkKind, query: ConnectionQuery): Decision {
@@ -262,7 +263,13 @@ function variantOfExisting(
       const copied = policy.services[source.service]?.[source.side][source.index];
       if (!copied) return source;
       const chosen = effect === "allow" && !statesPorts(copied) ? "deny" : effect;
-      return { kind: "add", service: source.service, rule: { ...copied, effect: chosen, when } };
+      // A deny rule cannot list scopes (a compile error), so a copied deny drops them.
+      const scopes = chosen === "deny" ? null : copied.scopes;
+      return {
+        kind: "add",
+        service: source.service,
+        rule: { ...copied, effect: chosen, scopes, when },
+      };
     });
 }
 

@@ -15,6 +15,8 @@ export type LoadedPolicy =
       readonly diagnostics: readonly Diagnostic[];
       /** The files read, as shown in messages. */
       readonly files: readonly string[];
+      /** Every file read, keys files included, as absolute paths. */
+      readonly inputs: readonly string[];
     }
   | {
       readonly ok: false;
@@ -23,6 +25,7 @@ export type LoadedPolicy =
       /** Why a compiled file was refused, when that is what failed. */
       readonly error: string | null;
       readonly files: readonly string[];
+      readonly inputs: readonly string[];
     };
 
 /** Reads a text file named on the command line; failure is unreadable input. */
@@ -48,25 +51,30 @@ export function compilePaths(context: CliContext, paths: readonly string[]): Loa
     return { file, text };
   });
   const shown = sources.map((source) => source.file);
+  const inputs = [...files];
 
   const result = compile(sources, {
     readFile: (path: string) => {
+      const full = resolve(cwd, path);
       try {
-        return readFileSync(resolve(cwd, path), "utf8");
+        const text = readFileSync(full, "utf8");
+        inputs.push(full);
+        return text;
       } catch {
         return null;
       }
     },
   });
   if (result.ir === null)
-    return { ok: false, diagnostics: result.diagnostics, error: null, files: shown };
-  return { ok: true, ir: result.ir, diagnostics: result.diagnostics, files: shown };
+    return { ok: false, diagnostics: result.diagnostics, error: null, files: shown, inputs };
+  return { ok: true, ir: result.ir, diagnostics: result.diagnostics, files: shown, inputs };
 }
 
 /** Reads and validates a compiled IR file (`palisade compile` output). */
 export function loadCompiledFile(context: CliContext, path: string): LoadedPolicy {
   const text = readInputFile(context, path);
-  const shown = displayPath(context.io.cwd, resolve(context.io.cwd, path));
+  const full = resolve(context.io.cwd, path);
+  const shown = displayPath(context.io.cwd, full);
   const loaded = loadIr(text);
   if (!loaded.ok) {
     return {
@@ -74,9 +82,10 @@ export function loadCompiledFile(context: CliContext, path: string): LoadedPolic
       diagnostics: [],
       error: `${shown}: ${loaded.error.message} [${loaded.error.code}]`,
       files: [shown],
+      inputs: [full],
     };
   }
-  return { ok: true, ir: loaded.ir, diagnostics: [], files: [shown] };
+  return { ok: true, ir: loaded.ir, diagnostics: [], files: [shown], inputs: [full] };
 }
 
 /**

@@ -87,8 +87,14 @@ export function collectFiles(cwd: string, paths: readonly string[], kind: FileKi
     const full = resolve(cwd, path);
     let isFolder: boolean;
     try {
-      isFolder = statSync(full).isDirectory();
+      const stats = statSync(full);
+      isFolder = stats.isDirectory();
+      // A FIFO or device named here would block the read or never end; only files are read.
+      if (!isFolder && !stats.isFile()) {
+        throw new InputError(`cannot read \`${path}\`: it is not a regular file or a folder`);
+      }
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(`cannot read \`${path}\`: ${describeError(error)}`);
     }
     if (isFolder) {

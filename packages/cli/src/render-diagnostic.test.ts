@@ -18,9 +18,20 @@ const TEXT = [
   "}",
 ].join("\n");
 
-const sources: SourceLines = {
-  line: (file, line) => (file === "orders.policy" ? (TEXT.split("\n")[line - 1] ?? null) : null),
-};
+/** Source lines from texts in memory; `reads` collects how many units each slice asked for. */
+function linesOf(files: Readonly<Record<string, string>>, reads: number[] = []): SourceLines {
+  const lineOf = (file: string, line: number): string | null =>
+    files[file]?.split("\n")[line - 1] ?? null;
+  return {
+    lineLength: (file, line) => lineOf(file, line)?.length ?? null,
+    lineSlice: (file, line, from, to) => {
+      reads.push(to - from);
+      return (lineOf(file, line) ?? "").slice(from, to);
+    },
+  };
+}
+
+const sources = linesOf({ "orders.policy": TEXT });
 
 function span(line: number, column: number, endLine: number, endColumn: number): Span {
   return { file: "orders.policy", start: 0, end: 0, line, column, endLine, endColumn };
@@ -95,6 +106,74 @@ describe("renderDiagnostic", () => {
     const coloured = renderDiagnostic(diagnostic, sources, createStyle(true));
     expect(coloured).toContain("\u001b[31m");
     expect(renderDiagnostic(diagnostic, sources, plain)).not.toContain("\u001b[");
+  });
+
+  it("escapes control characters in the line and the message, caret still under the span", () => {
+    const line = 'deny from "\u001b]0;PWNED\u0007\u001b[2J" \u009b\u007f\u202e\u2066 prot';
+    const diagnostic: Diagnostic = {
+      code: "parse/x",
+      severity: "error",
+      message: "unexpected `\u001b[2J`",
+      span: { ...span(1, line.length - 3, 1, line.length + 1), file: "evil.policy" },
+      help: "a\u0007b",
+    };
+    const rendered = renderDiagnostic(diagnostic, linesOf({ "evil.policy": line }), plain);
+    expect(rendered).toBe(
+      [
+        "evil.policy:1:33: error[parse/x]: unexpected `\\u{1b}[2J`",
+        '  1 | deny from "\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J" \\u{9b}\\u{7f}\\u{202e}\\u{2066} prot',
+        `    | ${" ".repeat(70)}^~~~`,
+        "  help: a\\u{7}b",
+        "",
+      ].join("\n"),
+    );
+    expect(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(rendered)).toBe(
+      false,
+    );
+  });
+});
+
+describe("renderCodeFrame on long lines", () => {
+  const a = "a".repeat(1_000_000);
+  const b = "b".repeat(1_000_000);
+
+  it("shows a window around the span with … on both cut sides, reading only that window", () => {
+    const reads: number[] = [];
+    const lines = linesOf({ "orders.policy": `${a}prot${b}` }, reads);
+    const frame = renderCodeFrame(span(1, 1_000_001, 1, 1_000_005), lines, plain, plain.red);
+    expect(frame).toEqual([
+      `  1 | …${"a".repeat(40)}prot${"b".repeat(116)}…`,
+      `    | ${" ".repeat(41)}^~~~`,
+    ]);
+    expect(reads).toEqual([648]);
+  });
+
+  it("cuts only the right side when the span is near the start", () => {
+    const frame = renderCodeFrame(span(1, 3, 1, 5), linesOf({ "orders.policy": b }), plain, plain.red);
+    expect(frame).toEqual([`  1 | ${"b".repeat(160)}…`, "    |   ^~"]);
+  });
+
+  it("fills the window from the left when the line ends soon after the span", () => {
+    const frame = renderCodeFrame(
+      span(1, 1_000_001, 1, 1_000_005),
+      linesOf({ "orders.policy": `${a}prot` }),
+      plain,
+      plain.red,
+    );
+    expect(frame).toEqual([`  1 | …${"a".repeat(156)}prot`, `    | ${" ".repeat(157)}^~~~`]);
+  });
+
+  it("caps the underline of a span longer than the window", () => {
+    const frame = renderCodeFrame(
+      span(1, 101, 1, 1_000_000),
+      linesOf({ "orders.policy": a }),
+      plain,
+      plain.red,
+    );
+    expect(frame).toEqual([
+      `  1 | …${"a".repeat(160)}…`,
+      `    | ${" ".repeat(41)}^${"~".repeat(119)}`,
+    ]);
   });
 });
 

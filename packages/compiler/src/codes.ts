@@ -15,6 +15,7 @@ export const CHECK_CODES = [
   "check/named-port-on-any",
   "check/ports-on-rule-and-peer",
   "check/allow-without-ports",
+  "check/deny-with-scopes",
   "check/empty-peer-list",
   "check/empty-scope-list",
   "check/empty-protocol-list",

@@ -10,6 +10,7 @@ import {
   sortDiagnostics,
 } from "@palisade/syntax";
 import { checkCancelledAllows } from "./checks/cancelled-allows.ts";
+import { checkDenyScopes } from "./checks/deny-scopes.ts";
 import { checkEgressConditions } from "./checks/egress-conditions.ts";
 import { checkHalfOpenEdges } from "./checks/half-open-edges.ts";
 import { checkShadowedRules } from "./checks/shadowed-rules.ts";
@@ -48,6 +49,7 @@ const CHECKS: readonly {
   readonly run: (input: CheckInput) => Diagnostic[];
 }[] = [
   { name: "tokens-without-trust", run: checkTokensWithoutTrust },
+  { name: "deny-scopes", run: checkDenyScopes },
   { name: "undefined-peers", run: checkUndefinedPeers },
   { name: "wildcard-peers", run: checkWildcardPeers },
   { name: "egress-conditions", run: checkEgressConditions },

@@ -14,15 +14,16 @@ const ABSENT: unique symbol = Symbol("absent");
 
 interface Frame {
   readonly node: Extract<Condition, { kind: "and" | "or" | "not" }>;
-  rightDone: boolean;
+  /** For `and` and `or`: what the left operand gave, once it has been evaluated. */
+  left: Truth | null;
 }
 
 /**
- * Evaluates a condition against a token's claims. `and` and `or` read left to right and stop
- * as soon as the answer is known, so `not has token.x or token.x == "y"` never reads a missing
- * `x`; an unevaluable operand they do reach makes the whole condition unevaluable, and `not`
- * keeps it unevaluable. `problems`, when given, receives why a condition could not be
- * evaluated.
+ * Evaluates a condition against a token's claims, in three-valued logic: an operand that cannot
+ * be evaluated is unknown, and it only matters when the other operand leaves the answer open.
+ * `false and ?` is false and `true or ?` is true, whichever side the unknown stands on, so the
+ * order of operands never changes a decision; `true and ?`, `false or ?` and `not ?` stay
+ * unevaluable. `problems`, when given, receives why a part could not be evaluated.
  *
  * INVARIANT: the walk is iterative with an explicit stack, so neither a deeply nested condition
  * nor hostile claims (thousands of nested arrays) can overflow the call stack; claim values are
@@ -39,7 +40,7 @@ export function evaluateCondition(
 
   for (;;) {
     while (node.kind === "and" || node.kind === "or" || node.kind === "not") {
-      stack.push({ node, rightDone: false });
+      stack.push({ node, left: null });
       node = node.kind === "not" ? node.operand : node.left;
     }
     result = evaluateLeaf(node, claims, problems);
@@ -51,10 +52,16 @@ export function evaluateCondition(
       const parent = frame.node;
       if (parent.kind === "not") {
         result = result === "true" ? "false" : result === "false" ? "true" : result;
-      } else if (!frame.rightDone && result === (parent.kind === "and" ? "true" : "false")) {
-        frame.rightDone = true;
+        continue;
+      }
+      const decisive: Truth = parent.kind === "and" ? "false" : "true";
+      if (frame.left === null) {
+        if (result === decisive) continue;
+        frame.left = result;
         stack.push(frame);
         next = parent.right;
+      } else if (result !== decisive) {
+        result = frame.left === "unevaluable" || result === "unevaluable" ? "unevaluable" : result;
       }
     }
     node = next;

@@ -5,6 +5,8 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import type { Command } from "../context.ts";
 import { describeError, EXIT, InputError } from "../exit-codes.ts";
 import { compilePaths, reportLoad } from "../load-policy.ts";
+import { displayPath } from "../policy-paths.ts";
+import { replaceRefusal, sameFileAs } from "../write-target.ts";
 
 /** `palisade compile`: policy sources to the IR, on stdout or atomically into a file. */
 export const compileCommand: Command = {
@@ -16,7 +18,9 @@ Compiles a policy set to its IR (canonical JSON) and writes it to stdout, or to 
 PATH is a .policy, .yaml or .yml file, or a folder searched recursively (*.test.yaml files are
 skipped). Every diagnostic is printed to stderr. When there is any error nothing is written,
 and -o never leaves a partly written file: the IR goes to a temporary file in the same folder
-that is then renamed over FILE.
+that is then renamed over FILE. FILE must be a regular file or not exist yet, and must not be
+one of the files read: a symbolic link, FIFO, device or folder there is refused (exit 2). A
+policy that defines no services compiles, with a warning.
 
 Options:
   -o, --output FILE   write the IR to FILE instead of stdout
@@ -40,13 +44,34 @@ Example:
     const ir = reportLoad(context, loaded, format);
     if (ir === null) return EXIT.failed;
 
+    if (ir.services.length === 0) {
+      const message = "the policy defines no services, so it allows nothing";
+      context.note(
+        format === "json"
+          ? JSON.stringify({ severity: "warning", message })
+          : `${context.err.yellow("warning")}: ${message}`,
+      );
+    }
+
     const text = serializeIr(ir);
     if (values.output === undefined) {
       context.io.stdout(text);
       return EXIT.ok;
     }
+    const target = resolve(context.io.cwd, values.output);
+    const refusal = replaceRefusal(target);
+    if (refusal !== null) throw new InputError(`refusing to write \`${values.output}\`: ${refusal}`);
+    const input = sameFileAs(target, loaded.inputs);
+    if (input !== null) {
+      throw new InputError(
+        `refusing to write \`${values.output}\`: it is the input \`${displayPath(
+          context.io.cwd,
+          input,
+        )}\`; give -o a new file`,
+      );
+    }
     try {
-      writeFileAtomic(resolve(context.io.cwd, values.output), text);
+      writeFileAtomic(target, text);
     } catch (error) {
       throw new InputError(`cannot write \`${values.output}\`: ${describeError(error)}`);
     }

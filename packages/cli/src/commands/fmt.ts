@@ -8,6 +8,7 @@ import { plural } from "../describe-decision.ts";
 import { describeError, EXIT, InputError } from "../exit-codes.ts";
 import { readInputFile } from "../load-policy.ts";
 import { collectFiles, displayPath, isDslFile, POLICY_FILES } from "../policy-paths.ts";
+import { replaceRefusal } from "../write-target.ts";
 
 /** What `fmt` did with one file. */
 type FileStatus =
@@ -17,7 +18,8 @@ type FileStatus =
   | "not-canonical"
   | "has-errors"
   | "yaml-not-formatted"
-  | "format-refused";
+  | "format-refused"
+  | "not-a-regular-file";
 
 /** `palisade fmt`: rewrites DSL files in canonical form, or checks that they are. */
 export const fmtCommand: Command = {
@@ -30,15 +32,17 @@ atomically, and only when its text changes). With --check nothing is written: th
 are not canonical are listed and the exit code is 1. A file with syntax errors is reported
 and left alone. The formatter cannot keep comments: a commented file counts as canonical when
 its code is laid out canonically, and is never rewritten (it is listed instead). YAML files
-are listed as not formatted by fmt and otherwise left alone.
+are listed as not formatted by fmt and otherwise left alone. Only regular files are rewritten:
+a symbolic link named on the command line is checked but never replaced (format the file it
+points to); folders are searched without following links.
 
 Options:
   --check         write nothing; exit 1 when a file is not canonical
   --format json   the result per file as one JSON object on stdout
   -h, --help      show this help
 
-Exit: 0 every file is (now) canonical; 1 a file is not canonical under --check, or has
-syntax errors; 2 bad usage or unreadable input.
+Exit: 0 every file is (now) canonical; 1 a file is not canonical under --check, has syntax
+errors, or is a symbolic link that would need rewriting; 2 bad usage or unreadable input.
 
 Example:
   palisade fmt --check examples/mesh/policy`,
@@ -94,6 +98,10 @@ Example:
         results.push({ file, status: "not-canonical" });
         continue;
       }
+      if (replaceRefusal(full) !== null) {
+        results.push({ file, status: "not-a-regular-file" });
+        continue;
+      }
       try {
         writeFileAtomic(full, formatted);
       } catch (error) {
@@ -107,7 +115,8 @@ Example:
         result.status === "has-errors" ||
         result.status === "commented-not-canonical" ||
         result.status === "not-canonical" ||
-        result.status === "format-refused",
+        result.status === "format-refused" ||
+        result.status === "not-a-regular-file",
     );
     if (format === "json") {
       context.print(JSON.stringify({ files: results, ok: !failed }));
@@ -128,6 +137,9 @@ Example:
       "format-refused": (file) =>
         `${out.red("not formatted")}: ${file}: the formatter would change its meaning ` +
         "(a bug in palisade; please report it)",
+      "not-a-regular-file": (file) =>
+        `${out.red("not formatted")}: ${file} is a symbolic link, which fmt never replaces; ` +
+        "format the file it points to",
     };
     for (const result of results) {
       const line = lines[result.status](result.file);

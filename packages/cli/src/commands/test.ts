@@ -118,5 +118,6 @@ function printFileResults(
       `        got:      ${result.actual.decision}, reason ${result.actual.reason}${by}`,
     );
     context.print(`                  ${result.actual.message}`);
+    if (result.problem !== null) context.print(`        ${result.problem}`);
   }
 }

@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { createEngine, type Engine } from "@palisade/engine";
 import type { Decision, Ir } from "@palisade/ir";
 import { displayPath } from "../policy-paths.ts";
+import { hasAuthorizationHeader, requestShapeProblem } from "./case-request.ts";
 import type { PolicyTestCase, PolicyTestFile } from "./test-file.ts";
 import { TestSigner } from "./test-signer.ts";
 
@@ -17,9 +18,12 @@ export interface CaseResult {
     readonly reason: string | null;
     readonly rule: string | null;
   };
-  /** What the engine decided; null when the case could not be run (its token not signed). */
+  /**
+   * What the engine decided; null when the case could not be run (a malformed request, a token
+   * that could not be signed).
+   */
   readonly actual: Decision | null;
-  /** Why the case could not be run, when it could not. */
+  /** Why the case could not be run, or why its decision does not count; null otherwise. */
   readonly problem: string | null;
 }
 
@@ -96,6 +100,21 @@ export async function runTestFile(
       expected: { decision: testCase.expect, reason: testCase.reason, rule: testCase.rule },
     };
 
+    // A malformed request is denied by the engine, which would let a typo pass as `expect:
+    // deny`. So the shape is checked first, and only a case that says it expects
+    // `request-malformed` may send a malformed request.
+    const expectsMalformed = testCase.reason === "request-malformed";
+    const shapeProblem = expectsMalformed ? null : requestShapeProblem(testCase.request);
+    const conflict = testCase.token !== null && hasAuthorizationHeader(testCase.request.headers);
+    if (shapeProblem !== null || conflict) {
+      const problem = conflict
+        ? "malformed case: the token is given both as `token` and in " +
+          "`headers.authorization`; give one of them"
+        : `malformed request: ${shapeProblem}`;
+      results.push({ ...base, passed: false, actual: null, problem });
+      continue;
+    }
+
     const request: Record<string, unknown> = { ...testCase.request };
     if (testCase.token !== null) {
       let token: string;
@@ -117,6 +136,17 @@ export async function runTestFile(
     }
 
     const decision = await engineAt(nowMs).decide(request);
+    if (decision.reason === "request-malformed" && !expectsMalformed) {
+      results.push({
+        ...base,
+        passed: false,
+        actual: decision,
+        problem:
+          "malformed request: the engine could not read it; a case that means to send a " +
+          "malformed request says `reason: request-malformed`",
+      });
+      continue;
+    }
     results.push({
       ...base,
       passed: matches(testCase, decision, where.cwd, folder),

@@ -1,5 +1,14 @@
-import type { Ir, Peers, PortRange, Protocol, Rule, RuleRef, Service } from "@palisade/ir";
-import { intersectRanges, normalizeRanges, rangesOverlap, subtractRanges } from "../port-ranges.ts";
+import type {
+  Condition,
+  Ir,
+  Peers,
+  PortRange,
+  Protocol,
+  Rule,
+  RuleRef,
+  Service,
+} from "@palisade/ir";
+import { intersectRanges, normalizeRanges, subtractRanges } from "../port-ranges.ts";
 
 /**
  * A connection the policy can allow: `source` to `destination` on these ports over one protocol,
@@ -19,7 +28,25 @@ export interface Edge {
    * never use a conditional edge.
    */
   readonly conditional: boolean;
+  /** The ingress allow's `when`: the edge is granted only to tokens meeting it. */
+  readonly when: Condition | null;
+  /** The token-dependent ingress denies that can take some of these ports away. */
+  readonly restrictions: Restriction[];
   readonly rules: { readonly ingress: RuleRef; readonly egress: RuleRef };
+}
+
+/**
+ * An ingress deny that depends on the token (it has a `when`, scopes or both), so it removes an
+ * edge's ports only for some requests.
+ */
+export interface Restriction {
+  readonly rule: RuleRef;
+  /** The ports of the edge it covers. */
+  readonly ports: PortRange[];
+  /** The actions it denies; null for every action. */
+  readonly scopes: string[] | null;
+  /** The tokens it denies; null for every token (then `scopes` is set). */
+  readonly when: Condition | null;
 }
 
 /** Rules of one side, found by the peer they name. */
@@ -78,20 +105,21 @@ export function allowedEdges(ir: Ir): Edge[] {
               .filter((r) => r.protocols.includes(protocol))
               .flatMap((r) => r.ports),
           );
-          const softPorts = soft
-            .filter((r) => r.protocols.includes(protocol))
-            .flatMap((r) => r.ports);
+          const softRules = soft.filter((r) => r.protocols.includes(protocol));
           for (const allow of allows) {
             if (!allow.protocols.includes(protocol)) continue;
             const ports = subtractRanges(intersectRanges(egress.ports, allow.ports), removed);
             if (ports.length === 0) continue;
+            const restrictions = restrictionsOf(softRules, ports);
             edges.push({
               source: source.id,
               destination,
               ports,
               protocol,
               scopes: allow.scopes === null ? null : [...allow.scopes],
-              conditional: allow.when !== null || rangesOverlap(normalizeRanges(softPorts), ports),
+              conditional: allow.when !== null || restrictions.length > 0,
+              when: allow.when,
+              restrictions,
               rules: {
                 ingress: { id: allow.id, span: allow.span },
                 egress: { id: egress.id, span: egress.span },
@@ -121,6 +149,22 @@ export function compareEdges(a: Edge, b: Edge): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The token-dependent denies among `rules` that cover some of `ports`, clipped to them. */
+function restrictionsOf(rules: readonly Rule[], ports: readonly PortRange[]): Restriction[] {
+  const out: Restriction[] = [];
+  for (const rule of rules) {
+    const covered = intersectRanges(rule.ports, ports);
+    if (covered.length === 0) continue;
+    out.push({
+      rule: { id: rule.id, span: rule.span },
+      ports: covered,
+      scopes: rule.scopes === null ? null : [...rule.scopes],
+      when: rule.when,
+    });
+  }
+  return out;
 }
 
 function indexSide(rules: readonly Rule[]): SideIndex {

@@ -86,6 +86,14 @@ const ALSO_BEFORE_CLOSING_BRACE: Readonly<Record<string, readonly TokenType[]>> 
 
 const TOP_LEVEL: readonly TokenType[] = [keyword("trust"), keyword("service")];
 
+/** Stands for the end of the input when chevrotain hands over no token at all. */
+const END_OF_INPUT: IToken = {
+  image: "",
+  startOffset: Number.NaN,
+  tokenType: EOF,
+  tokenTypeIdx: 0,
+};
+
 /** How a found token is named in a message. */
 function describeFound(token: IToken): string {
   if (token.tokenType === EOF) return "end of file";
@@ -157,7 +165,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     actual: IToken;
     ruleName: string;
   }): string {
-    // At the top of a file, the end is expected only because nothing else could come there.
+    // The end is "expected" only where nothing else of the grammar could come; say what could.
     if (options.expected === EOF) return this.atEnd(options.actual);
     const also =
       options.expected === RBrace ? (ALSO_BEFORE_CLOSING_BRACE[options.ruleName] ?? []) : [];
@@ -181,7 +189,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     const found = options.actual[0];
     return this.remember(
       firsts.filter((token): token is TokenType => token !== undefined),
-      found ?? { image: "", startOffset: Number.NaN, tokenType: EOF, tokenTypeIdx: 0 },
+      found ?? END_OF_INPUT,
       options.ruleName,
     );
   }
@@ -195,7 +203,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     const found = options.actual[0];
     return this.remember(
       firsts.filter((token): token is TokenType => token !== undefined),
-      found ?? { image: "", startOffset: Number.NaN, tokenType: EOF, tokenTypeIdx: 0 },
+      found ?? END_OF_INPUT,
       options.ruleName,
     );
   }

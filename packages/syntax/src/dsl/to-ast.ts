@@ -6,12 +6,11 @@
  * The tree may come from a parse that recovered from errors, so any child may be missing; a
  * node that lacks an essential part is left out (the parser has reported why).
  */
-import type { CstNode, IToken, TokenType } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
 import type {
   AnyPeer,
   Expr,
   KeySource,
-  Literal,
   Located,
   NamedPort,
   Peer,
@@ -24,39 +23,26 @@ import type {
   Span,
   TrustBlock,
 } from "../ast.ts";
-import type { Diagnostic } from "../diagnostic.ts";
-import { LIMITS } from "../limits.ts";
 import { SCOPE_PATTERN, serviceIdProblem } from "../names.ts";
+import { ConditionBuilder } from "./condition-to-ast.ts";
 import {
-  ClaimPath,
+  byNodeOrder,
+  bySourceOrder,
+  keywordOf,
+  nodeRange,
+  nodesOf,
+  tokenOf,
+  tokensOf,
+} from "./cst-access.ts";
+import {
   DotDot,
-  Equals,
-  KEYWORDS,
   type Keyword,
   keyword,
-  LParen,
-  NotEquals,
   NumberLike,
   RBrace,
-  RBracket,
-  RParen,
   StringLiteral,
-  UnterminatedString,
   Word,
 } from "./tokens.ts";
-
-/**
- * Deepest condition tree accepted, counting every `and`, `or` and `not` on the way down. A long
- * chain like `a and b and c …` is as deep as it is long; bounding it keeps every later walk of
- * the tree (formatter, compiler, evaluator) far from the stack limit.
- */
-export const MAX_CONDITION_DEPTH = 256;
-
-/**
- * Diagnostics kept per file while building; enough that the first `maxDiagnosticsPerFile` by
- * position are among them whatever order the checks run in.
- */
-const MAX_KEPT_DIAGNOSTICS = 10 * LIMITS.maxDiagnosticsPerFile;
 
 /** A port name: a letter, then letters, digits, `-` or `_`; at most 63 characters. */
 const PORT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
@@ -66,6 +52,7 @@ const DURATION_HELP = "write whole seconds like `30s` or whole minutes like `5m`
 
 const CLAUSES = ["portClause", "protocolClause", "scopesClause", "whenClause"] as const;
 const CLAUSE_WORDS = ["port", "protocol", "scopes", "when"] as const;
+const CLAUSE_INDEX = new Map<string, number>(CLAUSES.map((name, index) => [name, index]));
 
 const TRUST_SETTINGS = [
   "issuer",
@@ -76,102 +63,8 @@ const TRUST_SETTINGS = [
   "multiple-audiences",
 ] as const satisfies readonly Keyword[];
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '"': '"',
-  "\\": "\\",
-  n: "\n",
-  r: "\r",
-  t: "\t",
-};
-
-/** True when the token was really in the text (not made up by error recovery). */
-function isReal(token: IToken): boolean {
-  return token.isInsertedInRecovery !== true && Number.isFinite(token.startOffset);
-}
-
-const NO_TOKENS: readonly IToken[] = [];
-
-function tokensOf(node: CstNode, type: TokenType): readonly IToken[] {
-  const found = node.children[type.name] as IToken[] | undefined;
-  if (found === undefined) return NO_TOKENS;
-  return found.every(isReal) ? found : found.filter(isReal);
-}
-
-function realTokenAt(node: CstNode, key: string): IToken | undefined {
-  const found = node.children[key] as IToken[] | undefined;
-  if (found === undefined) return undefined;
-  for (const token of found) if (isReal(token)) return token;
-  return undefined;
-}
-
-function tokenOf(node: CstNode, type: TokenType): IToken | undefined {
-  return realTokenAt(node, type.name);
-}
-
-/** The syntax tree key of each keyword's tokens, looked up once. */
-const KEYWORD_KEYS = new Map<string, string>(
-  [...KEYWORDS].map(([text, type]) => [text, type.name]),
-);
-
-function keywordOf(node: CstNode, text: Keyword): IToken | undefined {
-  return realTokenAt(node, KEYWORD_KEYS.get(text) ?? "");
-}
-
-function nodesOf(node: CstNode, name: string): CstNode[] {
-  return (node.children[name] as CstNode[] | undefined) ?? [];
-}
-
-function bySourceOrder(a: IToken, b: IToken): number {
-  return a.startOffset - b.startOffset;
-}
-
-/** Orders nodes as written; a node recovery left without location goes last. */
-function byNodeOrder(a: CstNode, b: CstNode): number {
-  const first = a.location?.startOffset ?? Number.NaN;
-  const second = b.location?.startOffset ?? Number.NaN;
-  return (
-    (Number.isFinite(first) ? first : Infinity) - (Number.isFinite(second) ? second : Infinity) || 0
-  );
-}
-
-/**
- * Start and end offset of a node, from the locations the parser tracks. Null for a node that
- * error recovery left without any real token.
- */
-function nodeRange(node: CstNode): [number, number] | null {
-  const start = node.location?.startOffset;
-  const last = node.location?.endOffset;
-  if (start === undefined || last === undefined) return null;
-  if (!Number.isFinite(start) || !Number.isFinite(last)) return null;
-  return [start, last + 1];
-}
-
-interface BuiltExpr {
-  readonly expr: Expr;
-  readonly depth: number;
-}
-
-/**
- * Builds AST nodes from one parse. Offsets in tokens are relative to the parsed text, which may
- * sit at `base` inside a larger file (a condition inside YAML); spans are always in file terms.
- */
-export class AstBuilder {
-  /** Problems found while building, in the order found, up to `MAX_KEPT_DIAGNOSTICS`. */
-  readonly diagnostics: Diagnostic[] = [];
-  /** Problems found beyond those kept: only counted, so a huge broken file stays cheap. */
-  dropped = 0;
-
-  /**
-   * @param file the file name nodes carry
-   * @param spanInFile makes a span from offsets in the file
-   * @param base offset in the file of the parsed text's first character
-   */
-  constructor(
-    private readonly file: string,
-    private readonly spanInFile: (start: number, end: number) => Span,
-    private readonly base = 0,
-  ) {}
-
+/** Builds the AST of a policy file, one top-level run of its syntax tree at a time. */
+export class AstBuilder extends ConditionBuilder {
   private readonly trust: TrustBlock[] = [];
   private readonly services: ServiceDecl[] = [];
 
@@ -196,87 +89,6 @@ export class AstBuilder {
       services: [...this.services],
       span: this.span(0, textLength),
     };
-  }
-
-  /** The expression of a `condition` node, or null when it is incomplete or too deep. */
-  condition(node: CstNode): Expr | null {
-    return this.orCondition(node)?.expr ?? null;
-  }
-
-  // Spans and diagnostics.
-
-  private span(start: number, end: number): Span {
-    return this.spanInFile(this.base + start, this.base + end);
-  }
-
-  private tokenSpan(token: IToken): Span {
-    return this.span(token.startOffset, token.startOffset + token.image.length);
-  }
-
-  private join(first: Span, last: Span): Span {
-    return this.spanInFile(first.start, Math.max(first.end, last.end));
-  }
-
-  private nodeSpan(node: CstNode): Span | null {
-    const range = nodeRange(node);
-    return range === null ? null : this.span(range[0], range[1]);
-  }
-
-  private error(
-    code: string,
-    message: string,
-    span: Span,
-    help?: string,
-    related?: Diagnostic["related"],
-  ): void {
-    if (this.diagnostics.length >= MAX_KEPT_DIAGNOSTICS) {
-      this.dropped++;
-      return;
-    }
-    this.diagnostics.push({
-      code,
-      severity: "error",
-      message,
-      span,
-      ...(help === undefined ? {} : { help }),
-      ...(related === undefined ? {} : { related }),
-    });
-  }
-
-  // Values.
-
-  /** The text of a string token with its escapes decoded; an unknown one is reported once. */
-  private stringValue(token: IToken): string {
-    const unterminated = token.tokenType === UnterminatedString;
-    const body = token.image.slice(1, unterminated ? undefined : -1);
-    if (!body.includes("\\")) return body;
-
-    const parts: string[] = [];
-    let reported = false;
-    let from = 0;
-    for (let at = body.indexOf("\\"); at !== -1; at = body.indexOf("\\", from)) {
-      parts.push(body.slice(from, at));
-      const escaped = body.charAt(at + 1);
-      from = at + 2;
-      const replacement = ESCAPES[escaped];
-      if (replacement !== undefined) {
-        parts.push(replacement);
-        continue;
-      }
-      parts.push(escaped);
-      // One report per string is enough; a long run of bad escapes would flood the list.
-      if (reported || escaped === "") continue;
-      reported = true;
-      const start = token.startOffset + 1 + at;
-      this.error(
-        "parse/invalid-escape",
-        `unknown escape \`\\${escaped}\` in a string`,
-        this.span(start, start + 2),
-        'the escapes are `\\"`, `\\\\`, `\\n`, `\\r` and `\\t`',
-      );
-    }
-    parts.push(body.slice(from));
-    return parts.join("");
   }
 
   /** A port number, or null (reported) when the text is not one. */
@@ -513,8 +325,12 @@ export class AstBuilder {
 
     const peers: { peer: Peer; portsSpan: Span | null }[] = [];
     for (const list of nodesOf(node, "peers")) {
-      const written = [...nodesOf(list, "servicePeer"), ...nodesOf(list, "anyPeer")];
-      for (const peer of written.sort(byNodeOrder)) {
+      const anyPeers = nodesOf(list, "anyPeer");
+      const written =
+        anyPeers.length === 0
+          ? nodesOf(list, "servicePeer")
+          : [...nodesOf(list, "servicePeer"), ...anyPeers].sort(byNodeOrder);
+      for (const peer of written) {
         const built = peer.name === "servicePeer" ? this.servicePeer(peer) : this.anyPeer(peer);
         if (built !== null) peers.push(built);
       }
@@ -529,33 +345,39 @@ export class AstBuilder {
     let end = start.end;
     for (const peer of peers) end = Math.max(end, peer.peer.span.end);
 
-    const seen = new Map<number, Span>();
+    // Spans of clauses are made only when a problem needs one; most rules have none.
+    const seen: ([number, number] | undefined)[] = [];
     let latest = -1;
-    const clauses = CLAUSES.flatMap((name) => nodesOf(node, name)).sort(byNodeOrder);
+    const clauses: CstNode[] = [];
+    for (const name of CLAUSES) {
+      const found = node.children[name] as CstNode[] | undefined;
+      if (found !== undefined) clauses.push(...found);
+    }
+    if (clauses.length > 1) clauses.sort(byNodeOrder);
     for (const clause of clauses) {
-      const index = CLAUSES.indexOf(clause.name as (typeof CLAUSES)[number]);
-      const where = this.nodeSpan(clause);
-      if (where === null) continue;
-      end = Math.max(end, where.end);
+      const index = CLAUSE_INDEX.get(clause.name) ?? 0;
+      const range = nodeRange(clause);
+      if (range === null) continue;
+      end = Math.max(end, this.fileOffset(range[1]));
       const word = CLAUSE_WORDS[index] ?? "";
 
-      const first = seen.get(index);
+      const first = seen[index];
       if (first !== undefined) {
         this.error(
           "parse/duplicate-clause",
           `this rule already has a \`${word}\` clause`,
-          where,
+          this.span(range[0], range[1]),
           "write each clause once; list several values with commas",
-          [{ message: "first clause here", span: first }],
+          [{ message: "first clause here", span: this.span(first[0], first[1]) }],
         );
         continue;
       }
-      seen.set(index, where);
+      seen[index] = range;
       if (index < latest) {
         this.error(
           "parse/clause-order",
           `\`${word}\` must come before \`${CLAUSE_WORDS[latest] ?? ""}\``,
-          where,
+          this.span(range[0], range[1]),
           "write a rule's clauses in the order `port`, `protocol`, `scopes`, `when`",
         );
       }
@@ -564,7 +386,9 @@ export class AstBuilder {
       switch (CLAUSES[index]) {
         case "portClause":
           ports = this.portClause(clause);
-          portsSpan = where;
+          if (peers.some(({ portsSpan: peerPorts }) => peerPorts !== null)) {
+            portsSpan = this.span(range[0], range[1]);
+          }
           break;
         case "protocolClause":
           protocols = this.protocolClause(clause);
@@ -575,7 +399,7 @@ export class AstBuilder {
             this.error(
               "parse/scopes-on-egress",
               "an egress rule cannot list scopes",
-              where,
+              this.span(range[0], range[1]),
               "scopes limit what callers may do; list them on the ingress rule of the called service",
             );
           }
@@ -610,7 +434,7 @@ export class AstBuilder {
       protocols,
       scopes,
       when,
-      span: this.spanInFile(start.start, end),
+      span: this.extend(start, end),
     };
   }
 
@@ -724,142 +548,5 @@ export class AstBuilder {
       scopes.push({ value, span: this.tokenSpan(token) });
     }
     return scopes;
-  }
-
-  // Conditions.
-
-  private tooDeep(span: Span): null {
-    this.error(
-      "parse/condition-too-large",
-      `condition is nested more than ${MAX_CONDITION_DEPTH} operators deep`,
-      span,
-      "split it over several rules",
-    );
-    return null;
-  }
-
-  private chain(
-    parts: CstNode[],
-    build: (part: CstNode) => BuiltExpr | null,
-    kind: "And" | "Or",
-  ): BuiltExpr | null {
-    let result: BuiltExpr | null = null;
-    for (const part of parts) {
-      const next = build(part);
-      if (next === null) return null;
-      if (result === null) {
-        result = next;
-        continue;
-      }
-      const span = this.join(result.expr.span, next.expr.span);
-      const depth: number = Math.max(result.depth, next.depth) + 1;
-      if (depth > MAX_CONDITION_DEPTH) return this.tooDeep(span);
-      result = { expr: { kind, left: result.expr, right: next.expr, span }, depth };
-    }
-    return result;
-  }
-
-  private orCondition(node: CstNode): BuiltExpr | null {
-    return this.chain(nodesOf(node, "andCondition"), (part) => this.andCondition(part), "Or");
-  }
-
-  private andCondition(node: CstNode): BuiltExpr | null {
-    return this.chain(nodesOf(node, "notCondition"), (part) => this.notCondition(part), "And");
-  }
-
-  private notCondition(node: CstNode): BuiltExpr | null {
-    const primary = nodesOf(node, "primaryCondition")[0];
-    let result = primary === undefined ? null : this.primaryCondition(primary);
-    if (result === null) return null;
-    const negations = tokensOf(node, keyword("not"));
-    for (let index = negations.length - 1; index >= 0; index--) {
-      const negation = negations[index];
-      if (negation === undefined) continue;
-      const span = this.join(this.tokenSpan(negation), result.expr.span);
-      if (result.depth + 1 > MAX_CONDITION_DEPTH) return this.tooDeep(span);
-      result = { expr: { kind: "Not", operand: result.expr, span }, depth: result.depth + 1 };
-    }
-    return result;
-  }
-
-  private primaryCondition(node: CstNode): BuiltExpr | null {
-    const inner = nodesOf(node, "condition")[0];
-    if (inner !== undefined) {
-      const built = this.orCondition(inner);
-      const open = tokenOf(node, LParen);
-      const close = tokenOf(node, RParen);
-      if (built === null || open === undefined || close === undefined) return built;
-      // The parentheses belong to the sub-condition, so an underline of it shows them too.
-      const span = this.join(this.tokenSpan(open), this.tokenSpan(close));
-      return { expr: { ...built.expr, span }, depth: built.depth };
-    }
-
-    const claimToken = tokenOf(node, ClaimPath);
-    if (claimToken === undefined) return null;
-    const claim = claimToken.image.split(".").slice(1);
-    const has = keywordOf(node, "has");
-    if (has !== undefined) {
-      const span = this.join(this.tokenSpan(has), this.tokenSpan(claimToken));
-      return { expr: { kind: "Has", claim, span }, depth: 1 };
-    }
-
-    const comparison = nodesOf(node, "comparison")[0];
-    if (comparison === undefined) return null;
-    const literals = nodesOf(comparison, "literal");
-    if (keywordOf(comparison, "in") !== undefined) {
-      const values: Literal[] = [];
-      for (const literal of literals) {
-        const value = this.literal(literal);
-        if (value === null) return null;
-        values.push(value);
-      }
-      const close = tokenOf(comparison, RBracket);
-      const lastLiteral = literals.at(-1);
-      const lastSpan =
-        close !== undefined
-          ? this.tokenSpan(close)
-          : lastLiteral === undefined
-            ? this.tokenSpan(claimToken)
-            : (this.nodeSpan(lastLiteral) ?? this.tokenSpan(claimToken));
-      const span = this.join(this.tokenSpan(claimToken), lastSpan);
-      return { expr: { kind: "In", claim, values, span }, depth: 1 };
-    }
-
-    const op = tokenOf(comparison, Equals) ?? tokenOf(comparison, NotEquals);
-    const literal = literals[0];
-    if (op === undefined || literal === undefined) return null;
-    const value = this.literal(literal);
-    const literalSpan = this.nodeSpan(literal);
-    if (value === null || literalSpan === null) return null;
-    return {
-      expr: {
-        kind: "Compare",
-        claim,
-        op: op.image === "!=" ? "!=" : "==",
-        value,
-        span: this.join(this.tokenSpan(claimToken), literalSpan),
-      },
-      depth: 1,
-    };
-  }
-
-  private literal(node: CstNode): Literal | null {
-    const text = tokenOf(node, StringLiteral);
-    if (text !== undefined) return this.stringValue(text);
-    if (keywordOf(node, "true") !== undefined) return true;
-    if (keywordOf(node, "false") !== undefined) return false;
-    const number = tokenOf(node, NumberLike);
-    if (number === undefined) return null;
-    const value = Number(number.image);
-    if (!/^-?(0|[1-9][0-9]*)$/.test(number.image) || !Number.isSafeInteger(value)) {
-      this.error(
-        "parse/invalid-number",
-        `\`${number.image}\` is not a whole number`,
-        this.tokenSpan(number),
-        "a value is a double-quoted string, a whole number, `true` or `false`",
-      );
-      return null;
-    }
-    return value;
   }
 }
