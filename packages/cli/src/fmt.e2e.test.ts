@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -98,5 +98,23 @@ describe("palisade fmt", () => {
     expect(readFileSync(join(root, "broken.policy"), "utf8")).toBe(
       "service api {\n  ingres {\n  }\n}\n",
     );
+  });
+
+  it("never replaces a symbolic link it was given; the file it points to is left alone", () => {
+    writeFiles(root, { "linked/real.policy": MESSY });
+    symlinkSync("real.policy", join(root, "linked/link.policy"));
+    const run = palisade(["fmt", "linked/link.policy"], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      [
+        "not formatted: linked/link.policy is a symbolic link, which fmt never replaces; " +
+          "format the file it points to",
+        "0 files formatted, 0 already canonical",
+        "",
+      ].join("\n"),
+    );
+    expect(lstatSync(join(root, "linked/link.policy")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, "linked/real.policy"), "utf8")).toBe(MESSY);
+    expect(readdirSync(join(root, "linked")).sort()).toEqual(["link.policy", "real.policy"]);
   });
 });

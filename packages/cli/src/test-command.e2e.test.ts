@@ -132,4 +132,68 @@ cases:
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("no policy test files found in `examples/mesh/policy`");
   });
+
+  it("fails a case whose request is malformed instead of letting it pass as a deny", () => {
+    writeFiles(root, {
+      "shape/cases.test.yaml": `policy: ../examples/mesh/policy
+now: 2026-11-20T12:00:00Z
+cases:
+  - name: misspelt type
+    request: {type: conection, source: gateway, destination: api-service, port: 8080}
+    expect: deny
+  - name: misspelt field
+    request: {type: ingress, source: gateway, destination: api-service, prot: 8080}
+    expect: deny
+  - name: missing action
+    request: {type: request, destination: api-service, port: 8080}
+    expect: deny
+  - name: bad port value
+    request: {type: connection, source: gateway, destination: api-service, port: 0}
+    expect: deny
+  - name: token and header at once
+    request:
+      type: request
+      destination: api-service
+      port: 8080
+      action: orders:read
+      headers: {Authorization: Bearer x}
+      token: {sub: gateway, scope: orders:read}
+    expect: allow
+  - name: a malformed request on purpose
+    request: {type: conection, source: gateway, destination: api-service, port: 8080}
+    expect: deny
+    reason: request-malformed
+`,
+    });
+    const run = palisade(["test", "shape"], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(
+      [
+        "shape/cases.test.yaml",
+        "  FAIL  misspelt type  (shape/cases.test.yaml:4:5)",
+        "        expected: deny",
+        "        malformed request: unknown request type `conection`; did you mean `connection`?",
+        "  FAIL  misspelt field  (shape/cases.test.yaml:7:5)",
+        "        expected: deny",
+        "        malformed request: unknown field `prot` in a request of `type: ingress`; " +
+          "did you mean `port`?",
+        "  FAIL  missing action  (shape/cases.test.yaml:10:5)",
+        "        expected: deny",
+        "        malformed request: a request of `type: request` needs `action`",
+        "  FAIL  bad port value  (shape/cases.test.yaml:13:5)",
+        "        expected: deny",
+        "        got:      deny, reason request-malformed",
+        "                  `port` must be an integer from 1 to 65535",
+        "        malformed request: the engine could not read it; a case that means to send a " +
+          "malformed request says `reason: request-malformed`",
+        "  FAIL  token and header at once  (shape/cases.test.yaml:16:5)",
+        "        expected: allow",
+        "        malformed case: the token is given both as `token` and in " +
+          "`headers.authorization`; give one of them",
+        "  ok    a malformed request on purpose",
+        "1 passed, 5 failed",
+        "",
+      ].join("\n"),
+    );
+  });
 });

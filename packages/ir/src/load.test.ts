@@ -77,7 +77,7 @@ describe("loadIr", () => {
   it("refuses embedded private or symmetric keys", () => {
     for (const secret of [{ d: "AA" }, { k: "c2VjcmV0" }]) {
       const trust = valid.trust ? { ...valid.trust } : null;
-      if (!trust || trust.keys.kind !== "jwks") throw new Error("fixture has jwks");
+      if (trust?.keys.kind !== "jwks") throw new Error("fixture has jwks");
       const keys = {
         kind: "jwks" as const,
         keys: [{ ...trust.keys.keys[0], kty: "EC", ...secret }],

@@ -40,6 +40,13 @@ Example:
     const format = formatOption("compile", values.format, ["text", "json"], "text");
     requirePositionals("compile", positionals, "policy file or folder");
 
+    // A target that is not a regular file is refused before any work, so nothing is read for
+    // an output that could never be written.
+    const target = values.output === undefined ? null : resolve(context.io.cwd, values.output);
+    const refusal = target === null ? null : replaceRefusal(target);
+    if (refusal !== null)
+      throw new InputError(`refusing to write \`${values.output}\`: ${refusal}`);
+
     const loaded = compilePaths(context, positionals);
     const ir = reportLoad(context, loaded, format);
     if (ir === null) return EXIT.failed;
@@ -54,13 +61,10 @@ Example:
     }
 
     const text = serializeIr(ir);
-    if (values.output === undefined) {
+    if (target === null || values.output === undefined) {
       context.io.stdout(text);
       return EXIT.ok;
     }
-    const target = resolve(context.io.cwd, values.output);
-    const refusal = replaceRefusal(target);
-    if (refusal !== null) throw new InputError(`refusing to write \`${values.output}\`: ${refusal}`);
     const input = sameFileAs(target, loaded.inputs);
     if (input !== null) {
       throw new InputError(

@@ -62,12 +62,13 @@ export function requestShapeProblem(request: Readonly<Record<string, unknown>>):
   const shape = SHAPES[type as RequestType];
   for (const field of Object.keys(request)) {
     if (!shape.allowed.includes(field)) {
-      return `unknown field \`${field}\` in a \`${type}\` request${suggestion(field, shape.allowed)}`;
+      const hint = suggestion(field, shape.allowed);
+      return `unknown field \`${field}\` in a request of \`type: ${type}\`${hint}`;
     }
   }
   const missing = shape.required.filter((field) => request[field] === undefined);
   if (missing.length > 0) {
-    return `a \`${type}\` request needs ${missing.map((field) => `\`${field}\``).join(", ")}`;
+    return `a request of \`type: ${type}\` needs ${missing.map((field) => `\`${field}\``).join(", ")}`;
   }
   return null;
 }
