@@ -98,12 +98,21 @@ service b {
   ingress {
     allow from a ports 80, 81
     deny from a port 81 when has token.trial
-    deny from a port 80 scopes b:admin
+    deny from a ports 80..90 when token.tier == "free"
   }
 }
 `);
-    expect(allowedEdges(ir).map(show)).toEqual([
-      "a -> b tcp 80..81 (conditional) via b/ingress/0 a/egress/0",
+    const edges = allowedEdges(ir);
+    expect(edges.map(show)).toEqual(["a -> b tcp 80..81 (conditional) via b/ingress/0 a/egress/0"]);
+    expect(edges[0]?.when).toBeNull();
+    expect(edges[0]?.restrictions.map((r) => [r.rule.id, r.ports, r.scopes, r.when])).toEqual([
+      [
+        "b/ingress/1",
+        [[80, 81]],
+        null,
+        { kind: "compare", claim: ["tier"], op: "==", value: "free" },
+      ],
+      ["b/ingress/2", [[81, 81]], null, { kind: "has", claim: ["trial"] }],
     ]);
   });
 
