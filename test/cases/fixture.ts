@@ -48,6 +48,20 @@ trust {
 }
 `;
 
+/** The baseline trust settings as a YAML `TrustPolicy` document. */
+export const TRUST_YAML = `apiVersion: dilmune.com/v1
+kind: TrustPolicy
+metadata:
+  name: mesh
+spec:
+  issuer: https://idp.example.test
+  algorithms: [RS256]
+  keys:
+    file: keys.json
+  maxTokenAge: 300
+  clockSkew: 30
+`;
+
 /** The baseline services and edges, in the DSL. */
 export const SERVICES_DSL = `
 service orders {
@@ -115,6 +129,17 @@ export function baselineSources(
       text: TRUST_DSL(options) + (options.services ?? SERVICES_DSL),
     },
   ];
+}
+
+/** The source text each diagnostic underlines, for assertions on what a message points at. */
+export function underlined(
+  sources: readonly CaseSource[],
+  diagnostics: readonly { span: { file: string; start: number; end: number } }[],
+): string[] {
+  return diagnostics.map((d) => {
+    const source = sources.find((s) => s.file === d.span.file);
+    return source ? source.text.slice(d.span.start, d.span.end) : "";
+  });
 }
 
 /** Compiles and asserts there is no error; returns the IR. */

@@ -14,21 +14,10 @@ import {
   SERVICES_DSL,
   T,
   TRUST_DSL,
+  TRUST_YAML,
   token,
+  underlined,
 } from "./fixture.ts";
-
-const TRUST_YAML = `apiVersion: dilmune.com/v1
-kind: TrustPolicy
-metadata:
-  name: mesh
-spec:
-  issuer: https://idp.example.test
-  algorithms: [RS256]
-  keys:
-    file: keys.json
-  maxTokenAge: 300
-  clockSkew: 30
-`;
 
 const BILLING_YAML = `apiVersion: dilmune.com/v1
 kind: NetworkPolicy
@@ -53,17 +42,6 @@ ${ordersSpec}`;
 }
 
 const billingToOrders = { source: "billing", destination: "orders", port: 8443 } as const;
-
-/** The source text each error diagnostic underlines. */
-function underlined(
-  sources: readonly CaseSource[],
-  errors: readonly { span: { file: string; start: number; end: number } }[],
-): string[] {
-  return errors.map((d) => {
-    const source = sources.find((s) => s.file === d.span.file);
-    return source ? source.text.slice(d.span.start, d.span.end) : "";
-  });
-}
 
 describe("case 15: empty list, absent, one empty rule", () => {
   it.each([

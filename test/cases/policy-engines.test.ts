@@ -13,36 +13,15 @@ import {
   mustCompile,
   SERVICES_DSL,
   TRUST_DSL,
+  TRUST_YAML,
   token,
+  underlined,
 } from "./fixture.ts";
-
-const TRUST_YAML = `apiVersion: dilmune.com/v1
-kind: TrustPolicy
-metadata:
-  name: mesh
-spec:
-  issuer: https://idp.example.test
-  algorithms: [RS256]
-  keys:
-    file: keys.json
-  maxTokenAge: 300
-  clockSkew: 30
-`;
 
 /** A YAML policy set: the trust document plus one NetworkPolicy document for `name`. */
 function yamlSet(name: string, spec: string, trust: string = TRUST_YAML): CaseSource[] {
   const doc = `apiVersion: dilmune.com/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
   return [{ file: "cases/set.yaml", text: `${trust}---\n${doc}` }];
-}
-
-function underlined(
-  sources: readonly CaseSource[],
-  list: readonly { span: { file: string; start: number; end: number } }[],
-): string[] {
-  return list.map((d) => {
-    const source = sources.find((s) => s.file === d.span.file);
-    return source ? source.text.slice(d.span.start, d.span.end) : "";
-  });
 }
 
 function expectCompileError(sources: readonly CaseSource[], pattern?: RegExp): void {
