@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
+
 /**
- * Interleaved timing: every contender runs a fixed batch of operations per round, the order of
- * the contenders rotates from round to round, warm-up rounds are dropped, and the result is the
+ * Interleaved timing: every contender runs a batch of operations per round, the order of the
+ * contenders rotates from round to round, warm-up rounds are dropped, and the result is the
  * median time per operation. Running them side by side in one process means that a busy machine
  * slows them all alike, so the ratios hold even when the absolute numbers wander.
  */
@@ -11,8 +13,17 @@ export interface Contender {
   readonly batch: (start: number, count: number) => number | Promise<number>;
 }
 
+/**
+ * Which clock a scenario is timed by. `thread`: CPU time of the main thread, for work done
+ * entirely on it; time spent waiting for a core, and the garbage collector's helper threads
+ * (which after a collection sweep a large heap for a while), do not count. `wall`: elapsed
+ * time, for work handed to other threads (WebCrypto runs on libuv's pool).
+ */
+export type Clock = "thread" | "wall";
+
 /** How to time a scenario. */
 export interface TimingOptions {
+  readonly clock: Clock;
   readonly rounds: number;
   readonly warmupRounds: number;
   /** Target duration of one contender's batch, used to size batches by calibration. */
@@ -26,7 +37,8 @@ export interface TimingOptions {
 /** The result for one contender. */
 export interface Timing {
   readonly name: string;
-  /** Median over the measured rounds, of CPU time per operation. */
+  readonly clock: Clock;
+  /** Median over the measured rounds, by the scenario's clock. */
   readonly nsPerOp: number;
   /** Median over the measured rounds, of wall-clock time per operation. */
   readonly wallNsPerOp: number;
@@ -42,6 +54,16 @@ export class DisagreementError extends Error {
   override readonly name = "DisagreementError";
 }
 
+/**
+ * Fewest operations in a batch. Queries differ (a request refused by its token's scope never
+ * reaches the policy), so a batch must hold several for its mean to stand for the mix.
+ */
+const LEAST_BATCH = 8;
+
+/** A contender whose batch takes longer than this runs fewer rounds (see `SLOW_ROUNDS`). */
+const SLOW_BATCH_NS = 2e9;
+const SLOW_ROUNDS = 3;
+
 const collect = (globalThis as { gc?: () => void }).gc;
 
 /** Runs a full garbage collection when node was started with `--expose-gc`. */
@@ -56,14 +78,22 @@ export async function timeInterleaved(
 ): Promise<Timing[]> {
   const cursors = contenders.map(() => 0);
   const sizes: number[] = [];
+  const plans: { warmup: number; rounds: number }[] = [];
   for (const [index, contender] of contenders.entries()) {
-    if (options.opsPerRound !== undefined) {
-      sizes.push(options.opsPerRound);
-      continue;
+    let size = options.opsPerRound ?? 0;
+    let batchNs = 0;
+    if (options.opsPerRound === undefined) {
+      const calibrated = await calibrate(contender, options, cursors[index] ?? 0);
+      cursors[index] = calibrated.cursor;
+      size = Math.max(LEAST_BATCH, calibrated.size);
+      batchNs = calibrated.nsPerOp * size;
     }
-    const calibrated = await calibrate(contender, options, cursors[index] ?? 0);
-    cursors[index] = calibrated.cursor;
-    sizes.push(calibrated.size);
+    sizes.push(size);
+    plans.push(
+      batchNs > SLOW_BATCH_NS
+        ? { warmup: 0, rounds: Math.min(SLOW_ROUNDS, options.rounds) }
+        : { warmup: options.warmupRounds, rounds: options.rounds },
+    );
   }
 
   const samples: number[][] = contenders.map(() => []);
@@ -72,20 +102,21 @@ export async function timeInterleaved(
   for (let round = 0; round < total; round++) {
     for (let offset = 0; offset < contenders.length; offset++) {
       const index = (round + offset) % contenders.length;
+      const plan = plans[index] as { warmup: number; rounds: number };
+      // A slow contender skips the first rounds, so its few rounds still interleave with the
+      // others' measured ones.
+      const own = round - (total - plan.warmup - plan.rounds);
+      if (own < 0) continue;
       const contender = contenders[index] as Contender;
       const size = sizes[index] as number;
       const start = cursors[index] as number;
       collectGarbage();
-      const measured = round >= options.warmupRounds;
-      const elapsed = await timeBatch(
-        contender,
-        start,
-        size,
-        options,
-        measured ? walls[index] : undefined,
-      );
+      const measured = await timeBatch(contender, start, size, options);
       cursors[index] = start + size;
-      if (measured) samples[index]?.push(elapsed / size);
+      if (own >= plan.warmup) {
+        samples[index]?.push(measured.ns / size);
+        walls[index]?.push(measured.wallNs / size);
+      }
     }
   }
 
@@ -93,8 +124,9 @@ export async function timeInterleaved(
     const sorted = [...(samples[index] ?? [])].sort((a, b) => a - b);
     return {
       name: contender.name,
-      wallNsPerOp: median([...(walls[index] ?? [])].sort((a, b) => a - b)),
+      clock: options.clock,
       nsPerOp: median(sorted),
+      wallNsPerOp: median([...(walls[index] ?? [])].sort((a, b) => a - b)),
       minNsPerOp: sorted[0] ?? Number.NaN,
       maxNsPerOp: sorted[sorted.length - 1] ?? Number.NaN,
       opsPerRound: sizes[index] ?? 0,
@@ -121,40 +153,37 @@ async function calibrate(
   contender: Contender,
   options: TimingOptions,
   from: number,
-): Promise<{ size: number; cursor: number }> {
+): Promise<{ size: number; cursor: number; nsPerOp: number }> {
   const target = options.roundMs * 1e6;
   let cursor = from;
   let size = 1;
   for (;;) {
-    const elapsed = await timeBatch(contender, cursor, size, options);
+    const { ns } = await timeBatch(contender, cursor, size, options);
     cursor += size;
-    if (elapsed >= target / 2 || size >= 1 << 22) {
-      const scaled = Math.round((size * target) / Math.max(elapsed, 1));
-      return { size: Math.max(1, Math.min(scaled, 1 << 24)), cursor };
+    if (ns >= target / 2 || size >= 1 << 22) {
+      const scaled = Math.round((size * target) / Math.max(ns, 1));
+      return { size: Math.max(1, Math.min(scaled, 1 << 24)), cursor, nsPerOp: ns / size };
     }
     size *= 2;
   }
 }
 
 /**
- * Times one batch by the CPU time the process spent on it (user plus system, all threads), so
- * time spent waiting for a core on a shared machine does not count; returns nanoseconds.
- * Wall-clock time is kept beside it for the record.
+ * Times one batch by the scenario's clock, wall-clock time beside it, and checks its answers;
+ * returns nanoseconds.
  */
 async function timeBatch(
   contender: Contender,
   start: number,
   count: number,
   options: TimingOptions,
-  wall?: number[],
-): Promise<number> {
-  const cpuBefore = process.cpuUsage();
+): Promise<{ ns: number; wallNs: number }> {
+  const threadBefore = options.clock === "thread" ? threadCpuNs() : 0;
   const wallBefore = process.hrtime.bigint();
   const result = contender.batch(start, count);
   const allows = typeof result === "number" ? result : await result;
-  const wallElapsed = Number(process.hrtime.bigint() - wallBefore);
-  const cpu = process.cpuUsage(cpuBefore);
-  wall?.push(wallElapsed / count);
+  const wallNs = Number(process.hrtime.bigint() - wallBefore);
+  const ns = options.clock === "thread" ? threadCpuNs() - threadBefore : wallNs;
   const expected = options.expectedAllows(start, count);
   if (allows !== expected) {
     throw new DisagreementError(
@@ -162,7 +191,31 @@ async function timeBatch(
         `palisade allowed ${expected}`,
     );
   }
-  return (cpu.user + cpu.system) * 1000;
+  return { ns, wallNs };
+}
+
+const SCHEDSTAT = "/proc/thread-self/schedstat";
+const hasSchedstat = (() => {
+  try {
+    return Number.isFinite(Number(readFileSync(SCHEDSTAT, "latin1").split(" ")[0]));
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * CPU time of the calling (main) thread in nanoseconds, from Linux's per-thread scheduler
+ * statistics. Elsewhere it falls back to the whole process's CPU time.
+ */
+export function threadCpuNs(): number {
+  if (hasSchedstat) return Number(readFileSync(SCHEDSTAT, "latin1").split(" ")[0]);
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) * 1000;
+}
+
+/** CPU time of the main thread so far, in milliseconds (see `threadCpuNs`). */
+export function cpuMs(): number {
+  return threadCpuNs() / 1e6;
 }
 
 /**
@@ -186,10 +239,4 @@ export function prefixOfAllows(answers: readonly boolean[]): number[] {
     prefix.push(sum);
   }
   return prefix;
-}
-
-/** CPU time the process has used so far (user plus system, all threads), in milliseconds. */
-export function cpuMs(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
 }

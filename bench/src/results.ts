@@ -8,8 +8,10 @@ export interface ResultRow {
   /** Rules as written in the generated DSL. */
   readonly sourceRules: number;
   readonly contender: string;
-  /** Median CPU nanoseconds per decision (see the harness). */
+  /** Median nanoseconds per decision by `clock` (see the harness). */
   readonly nsPerOp: number;
+  /** `thread`: main-thread CPU time; `wall`: elapsed time. */
+  readonly clock: "thread" | "wall";
   /** Median wall-clock nanoseconds per decision, which includes waiting for a core. */
   readonly wallNsPerOp: number;
   readonly minNsPerOp: number;

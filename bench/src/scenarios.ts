@@ -211,6 +211,7 @@ export async function runSize(
   ];
   const connectionPrefix = prefixOfAllows(connectionAnswers);
   const connectionTimings = await timeInterleaved(connectionContenders, {
+    clock: "thread",
     rounds: settings.rounds,
     warmupRounds: settings.warmupRounds,
     roundMs: settings.roundMs,
@@ -312,6 +313,7 @@ export async function runSize(
   ];
   const requestPrefix = prefixOfAllows(requestAnswers);
   const requestTimings = await timeInterleaved(requestContenders, {
+    clock: "thread",
     rounds: settings.rounds,
     warmupRounds: settings.warmupRounds,
     roundMs: settings.roundMs,
@@ -439,6 +441,7 @@ async function runFresh(
     },
   ];
   const timings = await timeInterleaved(contenders, {
+    clock: "wall",
     rounds: settings.rounds,
     warmupRounds: settings.warmupRounds,
     roundMs: settings.roundMs,
@@ -489,6 +492,7 @@ function toRows(
       contender: timing.name,
       nsPerOp: timing.nsPerOp,
       wallNsPerOp: timing.wallNsPerOp,
+      clock: timing.clock,
       minNsPerOp: timing.minNsPerOp,
       maxNsPerOp: timing.maxNsPerOp,
       ratio: timing.nsPerOp / reference,

@@ -25,6 +25,12 @@ export function resultTables(results: RunResults): string {
         `${heap} | ${row.loadMs === null ? "" : `${row.loadMs.toFixed(0)} ms`} |`,
     );
   }
+  lines.push(
+    "",
+    "Per decision: median over rounds of main-thread CPU time (connection, cached token) or of " +
+      "elapsed time (fresh token, whose signature check runs on libuv's thread pool). " +
+      "Ratio: the contender's time over Palisade's in the same scenario. Rules: rules in the IR.",
+  );
   if (results.parse.length > 0) {
     lines.push("", "| front end | input | time | speed |", "|---|---|--:|--:|");
     for (const parse of results.parse) {
