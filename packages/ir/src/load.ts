@@ -56,7 +56,8 @@ export function loadIr(input: string | unknown): IrLoadResult {
     const where = issue ? issue.path.join(".") : "";
     return fail(
       "ir/invalid",
-      `the compiled policy is invalid at \`${where || "(root)"}\`: ${issue?.message ?? "bad shape"}`,
+      `the compiled policy is invalid at \`${where || "(root)"}\`: ` +
+        (issue?.message ?? "bad shape"),
     );
   }
 
@@ -66,7 +67,8 @@ export function loadIr(input: string | unknown): IrLoadResult {
       if (PRIVATE_JWK_MEMBERS.some((member) => member in key)) {
         return fail(
           "ir/private-key",
-          "the compiled policy embeds private or symmetric key material; only public keys belong in it",
+          "the compiled policy embeds private or symmetric key material; " +
+            "only public keys belong in it",
         );
       }
     }

@@ -19,7 +19,9 @@ export function checkDenyScopes({ set }: CheckInput): Diagnostic[] {
           "a `deny` rule cannot list scopes: it denies every action of the peers it names",
           first.span,
           {
-            help: "remove the scopes to deny the peer outright, or list only the permitted scopes on the allow rule",
+            help:
+              "remove the scopes to deny the peer outright, " +
+              "or list only the permitted scopes on the allow rule",
           },
         ),
       );

@@ -228,7 +228,10 @@ function characterHelp(text: string): string | undefined {
   if (text.startsWith("-")) return "a name starts with a letter; a number with a digit";
   // Control characters or text outside ASCII: most likely not a policy file at all.
   if (/[^\t\n\r\x20-\x7e]/.test(text)) {
-    return "only ASCII letters, digits and punctuation of the language may appear outside strings and comments";
+    return (
+      "only ASCII letters, digits and punctuation of the language may appear " +
+      "outside strings and comments"
+    );
   }
   return undefined;
 }
@@ -241,10 +244,11 @@ export function lexingDiagnostic(
 ): Diagnostic {
   const bad = text.slice(error.offset, error.offset + error.length);
   const help = characterHelp(bad);
+  const plural = bad.length === 1 ? "character" : "characters";
   return {
     code: "parse/invalid-character",
     severity: "error",
-    message: `unexpected ${bad.length === 1 ? "character" : "characters"} \`${showCharacters(bad)}\``,
+    message: `unexpected ${plural} \`${showCharacters(bad)}\``,
     span: span(error.offset, error.offset + error.length),
     ...(help === undefined ? {} : { help }),
   };

@@ -400,7 +400,8 @@ export class AstBuilder extends ConditionBuilder {
               "parse/scopes-on-egress",
               "an egress rule cannot list scopes",
               this.span(range[0], range[1]),
-              "scopes limit what callers may do; list them on the ingress rule of the called service",
+              "scopes limit what callers may do; " +
+                "list them on the ingress rule of the called service",
             );
           }
           break;
@@ -415,9 +416,10 @@ export class AstBuilder extends ConditionBuilder {
     if (portsSpan !== null) {
       for (const { peer, portsSpan: peerPorts } of peers) {
         if (peerPorts === null) continue;
+        const peerName = peer.kind === "ServicePeer" ? peer.id : "any";
         this.error(
           "parse/ports-on-rule-and-peer",
-          `ports are given both for the rule and for peer \`${peer.kind === "ServicePeer" ? peer.id : "any"}\``,
+          `ports are given both for the rule and for peer \`${peerName}\``,
           peerPorts,
           "give ports once for the whole rule, or in parentheses after each peer",
           [{ message: "rule ports here", span: portsSpan }],
