@@ -1,5 +1,5 @@
 import "./v8-flags.ts";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { ratioChart } from "./chart.ts";
 import { measureBigCompile, measureParsing } from "./compile-bench.ts";
 import { DisagreementError } from "./harness.ts";
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${line}\n`);
   };
   const quick = process.env.BENCH_QUICK === "1";
-  const sizes = (process.env.BENCH_SIZES ?? "10,150,1000,10000")
+  const sizes = (process.env.BENCH_SIZES ?? DEFAULT_SIZES)
     .split(",")
     .map((item) => Number(item.trim()));
   const settings: RunSettings = {
@@ -81,15 +81,34 @@ async function main(): Promise<void> {
   };
   const tables = resultTables(results);
   log(`\n${tables}`);
-  const folder = new URL("../results/", import.meta.url);
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(new URL("latest.json", folder), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(new URL("latest.md", folder), tables);
   const subtitle =
     `${machine.cpus} × ${machine.cpuModel}, node ${machine.node}; ` +
     `cedar-wasm ${machine.cedar}, casbin ${machine.casbin}, jose ${machine.jose}; ${startedAt}`;
-  writeFileSync(new URL("ratios.svg", folder), ratioChart(rows, subtitle));
-  log("written: results/latest.json, results/latest.md, results/ratios.svg");
+  const trial = quick || sizes.join() !== DEFAULT_SIZES;
+  const written = writeResults(results, tables, ratioChart(rows, subtitle), trial);
+  log(`written: ${written.map((name) => `results/${name}`).join(", ")}`);
+}
+
+const DEFAULT_SIZES = "10,150,1000,10000";
+
+/**
+ * A full run writes `latest.json`, `latest.md` and `ratios.svg`, first keeping the previous
+ * `latest.json` as `previous.json`; a quick run or one with other sizes writes `trial.*` (not
+ * committed), so trying a change never overwrites the reported figures. Returns the file names.
+ */
+function writeResults(results: RunResults, tables: string, chart: string, trial: boolean) {
+  const folder = new URL("../results/", import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  const names = trial
+    ? ["trial.json", "trial.md", "trial.svg"]
+    : ["latest.json", "latest.md", "ratios.svg"];
+  const latest = new URL("latest.json", folder);
+  if (!trial && existsSync(latest)) copyFileSync(latest, new URL("previous.json", folder));
+  const contents = [`${JSON.stringify(results, null, 2)}\n`, tables, chart];
+  names.forEach((name, index) => {
+    writeFileSync(new URL(name, folder), contents[index] as string);
+  });
+  return names;
 }
 
 main().catch((error: unknown) => {

@@ -44,8 +44,9 @@ export interface Mesh {
   readonly rules: number;
 }
 
-/** The name server every service may reach, and the scraper that may reach every service. */
+/** The name server every service may reach. */
 export const DNS_ID = "dns";
+/** The scraper that may reach every service's metrics port. */
 export const METRICS_ID = "metrics";
 const METRICS_PORT = 9090;
 const DNS_PORT = 53;

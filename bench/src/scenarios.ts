@@ -1,4 +1,3 @@
-import type { Engine } from "@palisade/engine";
 import type { Decision, Ir } from "@palisade/ir";
 import { serializeIr } from "@palisade/ir";
 import { checkAgreement } from "./agreement.ts";
@@ -10,13 +9,13 @@ import {
   cedarRequest,
   loadCedar,
 } from "./cedar-peer.ts";
+import { runFresh, TOKEN_RULES } from "./fresh-tokens.ts";
 import {
   allowsInRange,
   type Contender,
   cpuMs,
   median,
   prefixOfAllows,
-  type Timing,
   timeInterleaved,
 } from "./harness.ts";
 import { type Loaded, measureLoad } from "./load.ts";
@@ -30,21 +29,20 @@ import {
 } from "./map-floor.ts";
 import { generateMesh } from "./mesh.ts";
 import { compileSources, loadEngine } from "./palisade.ts";
-import { ISSUER, meshToDsl } from "./print-policy.ts";
-import {
-  cachedRequestQueries,
-  connectionQueries,
-  freshRequestQueries,
-  spoiledRequestQueries,
-} from "./queries.ts";
+import { meshToDsl } from "./print-policy.ts";
+import { cachedRequestQueries, connectionQueries } from "./queries.ts";
 import { createRandom } from "./random.ts";
 import type { CompileResult, ResultRow } from "./results.ts";
 import {
-  ClaimsCache,
-  createCryptoVerifier,
-  createJoseVerifier,
-  type TokenRules,
-} from "./token-floors.ts";
+  describeChecked,
+  engineRequest,
+  logTimings,
+  megabytes,
+  reason,
+  share,
+  toRows,
+} from "./scenario-rows.ts";
+import { ClaimsCache, createCryptoVerifier } from "./token-floors.ts";
 import { NOW_MS, type SigningKey } from "./tokens.ts";
 
 /** How long and how carefully to measure. */
@@ -62,8 +60,6 @@ const CONNECTION_QUERIES = 8192;
 const REQUEST_QUERIES = 4096;
 const CACHED_TOKENS = 256;
 const AGREEMENT_MOST = 3000;
-
-const TOKEN_RULES: TokenRules = { issuer: ISSUER, maxAge: 300, clockSkew: 30, nowMs: NOW_MS };
 
 /** Measures every decision scenario on a generated mesh of `services` services. */
 export async function runSize(
@@ -351,193 +347,7 @@ export async function runSize(
   };
 }
 
-/** Fresh tokens: every request brings a token never verified before. */
-async function runFresh(
-  base: RowBase,
-  engine: Engine,
-  table: ReturnType<typeof buildRequestTable>,
-  key: SigningKey,
-  settings: RunSettings,
-): Promise<ResultRow[]> {
-  const { log } = settings;
-  const { services } = base;
-  // Every token here is new to the engine: the cached scenario's tokens have other ids.
-  const random = createRandom(services * 13 + 5);
-  const total = (settings.rounds + settings.warmupRounds) * settings.freshPerRound;
-  const timed = freshRequestQueries(table, key, total, `fresh-${services}`, random);
-  const sample = freshRequestQueries(table, key, 200, `sample-${services}`, random);
-  const checks = [...sample, ...spoiledRequestQueries(sample.slice(0, 60), random)];
-
-  const joseVerify = await createJoseVerifier(key.jwks, TOKEN_RULES);
-  const cryptoVerify = createCryptoVerifier(key.jwks, TOKEN_RULES);
-
-  const decisions: Decision[] = [];
-  for (const query of checks) decisions.push(await engine.request(engineRequest(query)));
-  const answers = decisions.map((decision) => decision.decision === "allow");
-  const describe = (index: number): string => {
-    const q = checks[index] as RequestQuery;
-    return `fresh token for ${q.destination}:${q.port} (palisade: ${reason(decisions[index] as Decision)})`;
-  };
-  const everything = { most: checks.length, budgetMs: Number.POSITIVE_INFINITY, least: 1 };
-  const checked = {
-    palisade: checks.length,
-    "jose jwtVerify": await checkAgreement(
-      "jose jwtVerify",
-      answers,
-      (i) => joseVerify((checks[i] as RequestQuery).token, (checks[i] as RequestQuery).destination),
-      describe,
-      everything,
-    ),
-    "node:crypto": await checkAgreement(
-      "node:crypto",
-      answers,
-      (i) => {
-        const q = checks[i] as RequestQuery;
-        return cryptoVerify(q.token, q.destination) !== null;
-      },
-      describe,
-      everything,
-    ),
-  } as Record<string, number>;
-  if (answers.slice(0, sample.length).some((allowed) => !allowed)) {
-    throw new Error("palisade denied a fresh, valid token; the fresh scenario cannot run");
-  }
-  log(`fresh-token answers agree (${describeChecked(checked)})`);
-
-  const engineQueries = timed.map(engineRequest);
-  const contenders: Contender[] = [
-    {
-      name: "palisade",
-      batch: async (start, count) => {
-        let allows = 0;
-        for (let i = start; i < start + count; i++) {
-          const query = engineQueries[i] as ReturnType<typeof engineRequest>;
-          if ((await engine.request(query)).decision === "allow") allows++;
-        }
-        return allows;
-      },
-    },
-    {
-      name: "jose jwtVerify",
-      batch: async (start, count) => {
-        let allows = 0;
-        for (let i = start; i < start + count; i++) {
-          const query = timed[i] as RequestQuery;
-          if (await joseVerify(query.token, query.destination)) allows++;
-        }
-        return allows;
-      },
-    },
-    {
-      name: "node:crypto",
-      batch: (start, count) => {
-        let allows = 0;
-        for (let i = start; i < start + count; i++) {
-          const query = timed[i] as RequestQuery;
-          if (cryptoVerify(query.token, query.destination) !== null) allows++;
-        }
-        return allows;
-      },
-    },
-  ];
-  const timings = await timeInterleaved(contenders, {
-    clock: "wall",
-    rounds: settings.rounds,
-    warmupRounds: settings.warmupRounds,
-    roundMs: settings.roundMs,
-    opsPerRound: settings.freshPerRound,
-    expectedAllows: (_start, count) => count,
-  });
-  logTimings(log, "request (fresh token)", timings);
-  return toRows("request (fresh token)", base, timings, {}, checked, [true]);
-}
-
 async function releaseCedar(): Promise<void> {
   // Replacing the preparsed set with an empty one lets Cedar drop the large one.
   loadCedar({});
-}
-
-function engineRequest(query: RequestQuery) {
-  return {
-    destination: query.destination,
-    port: query.port,
-    protocol: query.protocol,
-    action: query.action,
-    authorization: query.authorization,
-  };
-}
-
-interface RowBase {
-  readonly services: number;
-  readonly rules: number;
-  readonly sourceRules: number;
-}
-
-function toRows(
-  scenario: string,
-  base: RowBase,
-  timings: readonly Timing[],
-  loads: Record<string, Loaded<unknown>>,
-  checked: Record<string, number>,
-  answers: readonly boolean[],
-): ResultRow[] {
-  const palisade = timings.find((timing) => timing.name === "palisade");
-  const reference = palisade?.nsPerOp ?? Number.NaN;
-  const allowShare = answers.filter(Boolean).length / answers.length;
-  return timings.map((timing) => {
-    const loaded = loads[timing.name];
-    return {
-      scenario,
-      ...base,
-      contender: timing.name,
-      nsPerOp: timing.nsPerOp,
-      wallNsPerOp: timing.wallNsPerOp,
-      clock: timing.clock,
-      minNsPerOp: timing.minNsPerOp,
-      maxNsPerOp: timing.maxNsPerOp,
-      ratio: timing.nsPerOp / reference,
-      heapBytes: loaded?.heapBytes ?? null,
-      externalBytes: loaded?.externalBytes ?? null,
-      loadMs: loaded?.loadMs ?? null,
-      checked: checked[timing.name] ?? 0,
-      opsPerRound: timing.opsPerRound,
-      rounds: timing.rounds,
-      allowShare,
-    };
-  });
-}
-
-function logTimings(log: (line: string) => void, scenario: string, timings: readonly Timing[]) {
-  const palisade = timings.find((timing) => timing.name === "palisade")?.nsPerOp ?? Number.NaN;
-  const parts = timings.map(
-    (timing) =>
-      `${timing.name} ${formatNs(timing.nsPerOp)} (x${(timing.nsPerOp / palisade).toPrecision(3)})`,
-  );
-  log(`${scenario}: ${parts.join(", ")}`);
-}
-
-/** Nanoseconds in a readable unit. */
-export function formatNs(ns: number): string {
-  if (ns < 1e3) return `${ns.toFixed(ns < 100 ? 1 : 0)} ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toFixed(ns < 1e4 ? 2 : 1)} µs`;
-  return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
-}
-
-function megabytes(loaded: Loaded<unknown>): string {
-  return `heap +${(loaded.heapBytes / 1e6).toFixed(1)} MB, external +${(loaded.externalBytes / 1e6).toFixed(1)} MB`;
-}
-
-function share(answers: readonly boolean[]): string {
-  return `${((100 * answers.filter(Boolean).length) / answers.length).toFixed(0)}%`;
-}
-
-function describeChecked(checked: Record<string, number>): string {
-  return Object.entries(checked)
-    .filter(([name]) => name !== "palisade")
-    .map(([name, count]) => `${name} on ${count}`)
-    .join(", ");
-}
-
-function reason(decision: Decision): string {
-  return `${decision.decision} ${decision.reason}${decision.rule ? ` by ${decision.rule.id}` : ""}`;
 }

@@ -1,15 +1,15 @@
 import { formatRatio } from "./chart.ts";
 import type { RunResults } from "./results.ts";
-import { formatNs } from "./scenarios.ts";
+import { formatNs } from "./scenario-rows.ts";
 
 /** The results as Markdown tables (which also read well as plain text). */
 export function resultTables(results: RunResults): string {
   const { machine } = results;
   const lines = [
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, ${machine.platform}; ` +
-      `node ${machine.node} (V8 ${machine.v8}); cedar-wasm ${machine.cedar}, ` +
-      `casbin ${machine.casbin}, jose ${machine.jose}. Run ${results.startedAt}, ` +
-      `${results.durationSeconds.toFixed(0)} s.`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB, ${machine.platform};`,
+    `node ${machine.node} (V8 ${machine.v8}); cedar-wasm ${machine.cedar}, ` +
+      `casbin ${machine.casbin}, jose ${machine.jose}.`,
+    `Run ${results.startedAt}, ${results.durationSeconds.toFixed(0)} s.`,
     "",
     "| scenario | services (rules) | contender | per decision | ratio to palisade | heap after load | load |",
     "|---|---|---|--:|--:|--:|--:|",
@@ -27,9 +27,9 @@ export function resultTables(results: RunResults): string {
   }
   lines.push(
     "",
-    "Per decision: median over rounds of main-thread CPU time (connection, cached token) or of " +
-      "elapsed time (fresh token, whose signature check runs on libuv's thread pool). " +
-      "Ratio: the contender's time over Palisade's in the same scenario. Rules: rules in the IR.",
+    "Per decision: median over rounds of main-thread CPU time (connection, cached token) or of",
+    "elapsed time (fresh token, whose signature check runs on libuv's thread pool). Ratio: the",
+    "contender's time over Palisade's in the same scenario. Rules: rules in the IR.",
   );
   if (results.parse.length > 0) {
     lines.push("", "| front end | input | time | speed |", "|---|---|--:|--:|");
